@@ -1,0 +1,26 @@
+// What every entry point (CLI command, server) needs: validated environment, the
+// database (migrated), the default workspace, a clock and a logger.
+import type { Env } from "../config/env.ts";
+import { loadEnv } from "../config/env.ts";
+import { createLogger } from "../core/logger.ts";
+import { type Clock, type Logger, systemClock } from "../core/ports.ts";
+import { type Database, openDatabase } from "../store/database.ts";
+import { ensureDefaultWorkspace, type WorkspaceRow } from "../store/workspaces.ts";
+
+export type AppContext = {
+  env: Env;
+  db: Database;
+  workspace: WorkspaceRow;
+  clock: Clock;
+  logger: Logger;
+  close(): Promise<void>;
+};
+
+export async function openContext(options: { env?: Env; clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
+  const env = options.env ?? loadEnv();
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const db = await openDatabase(env.DATABASE_URL);
+  if (db.migrations.applied.length > 0) logger.info("applied migrations", { migrations: db.migrations.applied });
+  const workspace = await ensureDefaultWorkspace(db.prisma, env.TANDEM_TIMEZONE);
+  return { env, db, workspace, clock: options.clock ?? systemClock, logger, close: () => db.close() };
+}

@@ -1,0 +1,93 @@
+// The environment, validated once at start-up. A value that is set but malformed
+// stops start-up with one line naming the variable and what is wrong.
+import { existsSync } from "node:fs";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+import { AppError, ErrorCode } from "../core/errors.ts";
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const EnvSchema = z.object({
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, "expected file:PATH (SQLite) or postgres://… / postgresql://…")
+      .default("file:./data/tandem.db"),
+  ),
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  TANDEM_TIMEZONE: z.preprocess(
+    blankToUndefined,
+    z.string().refine(isIanaZone, "expected an IANA time zone such as Europe/Berlin").default("UTC"),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^xox[a-z]-/, "expected a bot token starting with xoxb-")
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^xapp-/, "expected an app-level token starting with xapp-")
+      .optional(),
+  ),
+  SLACK_API_URL: z.preprocess(blankToUndefined, z.url("expected an http(s) URL").optional()),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.preprocess(
+    blankToUndefined,
+    z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
+  ),
+  MicrosoftAppTenantId: optionalString,
+  TANDEM_ENCRYPTION_KEY: z.preprocess(
+    blankToUndefined,
+    z.string().min(16, "expected at least 16 characters (32 random bytes, base64, recommended)").optional(),
+  ),
+  TANDEM_CATCH_UP_HOURS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number()
+      .min(0)
+      .max(24 * 31)
+      .default(24),
+  ),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses an environment; throws an AppError whose message is one line per bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const raw = source[name];
+    const shown = raw === undefined ? "" : ` (got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)})`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  throw new AppError(ErrorCode.InvalidInput, lines.join("\n"));
+}
+
+/** Reads `.env` (without overriding the real environment) and validates. */
+export function loadEnv(cwd = process.cwd()): Env {
+  const file = `${cwd}/.env`;
+  if (existsSync(file)) loadDotenv({ path: file, override: false, quiet: true });
+  return parseEnv(process.env);
+}

@@ -1,0 +1,147 @@
+// The fact format of KPI-DEFINITIONS.md, and its validation. Raw records come from
+// CSV (every field a string) or JSON (typed values); both go through parseFact,
+// which reports every problem as { field, message } so importers can say
+// "line N: field: what is wrong".
+import { DateTime } from "luxon";
+
+export const FACT_KINDS = ["lead", "mql", "sql", "opportunity", "won", "lost", "spend", "mrr", "nps", "csat"] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
+export const SEGMENTS = ["new", "upsell", "cross_sell"] as const;
+export type Segment = (typeof SEGMENTS)[number];
+export const FACT_FIELDS = [
+  "occurred_at",
+  "kind",
+  "entity_id",
+  "value",
+  "channel",
+  "department",
+  "segment",
+  "external_id",
+] as const;
+
+/** A validated fact. `occurredMs` is the instant in epoch milliseconds. */
+export type Fact = {
+  occurredMs: number;
+  kind: FactKind;
+  entityId: string | null;
+  value: number | null;
+  channel: string | null;
+  department: string | null;
+  segment: Segment | null;
+  externalId: string | null;
+};
+
+export type FieldError = { field: string; message: string };
+export type ParseResult = { ok: true; fact: Fact } | { ok: false; errors: FieldError[] };
+
+const MAX_TEXT = 200;
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// An instant must carry its offset (Z or ±hh:mm): a local date-time without one is
+// ambiguous, so it is refused rather than guessed.
+const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/** Parses `occurred_at`: an ISO instant with offset, or a bare date (local midnight in `zone`). */
+export function parseOccurredAt(text: string, zone: string): number | string {
+  const trimmed = text.trim();
+  if (BARE_DATE.test(trimmed)) {
+    const day = DateTime.fromISO(trimmed, { zone });
+    return day.isValid ? day.startOf("day").toMillis() : `not a real date: ${JSON.stringify(trimmed)}`;
+  }
+  if (INSTANT.test(trimmed)) {
+    const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
+    return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
+  }
+  return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+}
+
+function text(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === "string") return raw.trim() === "" ? null : raw.trim();
+  if (typeof raw === "number" || typeof raw === "boolean") return String(raw);
+  return null;
+}
+
+function numberOf(raw: unknown): number | string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : "expected a finite number";
+  if (typeof raw === "string") {
+    const trimmed = raw.trim();
+    if (trimmed === "") return null;
+    // Number("") is 0 and Number("0x10") is 16: accept plain decimals only.
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed))
+      return `expected a number, got ${JSON.stringify(trimmed)}`;
+    const value = Number(trimmed);
+    return Number.isFinite(value) ? value : "expected a finite number";
+  }
+  return `expected a number, got ${typeof raw}`;
+}
+
+export function parseFact(raw: Record<string, unknown>, zone: string): ParseResult {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => errors.push({ field, message });
+
+  const occurredText = text(raw.occurred_at);
+  let occurredMs = 0;
+  if (occurredText === null) fail("occurred_at", "required");
+  else {
+    const parsed = parseOccurredAt(occurredText, zone);
+    if (typeof parsed === "string") fail("occurred_at", parsed);
+    else occurredMs = parsed;
+  }
+
+  const kindText = text(raw.kind)?.toLowerCase() ?? null;
+  let kind: FactKind | null = null;
+  if (kindText === null) fail("kind", "required");
+  else if ((FACT_KINDS as readonly string[]).includes(kindText)) kind = kindText as FactKind;
+  else fail("kind", `expected one of ${FACT_KINDS.join(", ")}, got ${JSON.stringify(kindText)}`);
+
+  const entityId = text(raw.entity_id);
+  if (entityId === null && kind !== null && kind !== "spend") fail("entity_id", `required for kind ${kind}`);
+  if (entityId !== null && entityId.length > MAX_TEXT) fail("entity_id", `longer than ${MAX_TEXT} characters`);
+
+  const parsedValue = numberOf(raw.value);
+  let value: number | null = null;
+  if (typeof parsedValue === "string") fail("value", parsedValue);
+  else value = parsedValue;
+  if (kind !== null && typeof parsedValue !== "string") {
+    const needsValue = kind === "won" || kind === "spend" || kind === "mrr" || kind === "nps" || kind === "csat";
+    if (needsValue && value === null) fail("value", `required for kind ${kind}`);
+    else if (value !== null) {
+      if ((kind === "won" || kind === "spend" || kind === "mrr") && value < 0)
+        fail("value", `must be ≥ 0 for kind ${kind}, got ${value}`);
+      if (kind === "nps" && !(Number.isInteger(value) && value >= 0 && value <= 10))
+        fail("value", `must be an integer 0–10 for kind nps, got ${value}`);
+      if (kind === "csat" && !(value >= 1 && value <= 5))
+        fail("value", `must be between 1 and 5 for kind csat, got ${value}`);
+    }
+  }
+
+  const channel = text(raw.channel)?.toLowerCase() ?? null;
+  if (channel !== null && channel.length > MAX_TEXT) fail("channel", `longer than ${MAX_TEXT} characters`);
+
+  const department = text(raw.department)?.toLowerCase() ?? null;
+  if (department === null && kind === "spend") fail("department", "required for kind spend (marketing, sales, …)");
+  if (department !== null && !/^[a-z0-9][a-z0-9_-]{0,49}$/.test(department))
+    fail("department", `expected a department key like marketing or sales, got ${JSON.stringify(department)}`);
+
+  const segmentText = text(raw.segment)?.toLowerCase() ?? null;
+  let segment: Segment | null = null;
+  if (segmentText !== null) {
+    if (!(SEGMENTS as readonly string[]).includes(segmentText))
+      fail("segment", `expected one of ${SEGMENTS.join(", ")}, got ${JSON.stringify(segmentText)}`);
+    else if (kind !== null && kind !== "won") fail("segment", `only applies to kind won, not ${kind}`);
+    else segment = segmentText as Segment;
+  }
+  if (kind === "won" && segment === null) segment = "new";
+
+  const externalId = text(raw.external_id);
+  if (externalId !== null && externalId.length > MAX_TEXT) fail("external_id", `longer than ${MAX_TEXT} characters`);
+
+  for (const key of Object.keys(raw)) {
+    if (!(FACT_FIELDS as readonly string[]).includes(key))
+      fail(key, `unknown field (expected ${FACT_FIELDS.join(", ")})`);
+  }
+
+  if (errors.length > 0 || kind === null) return { ok: false, errors };
+  return { ok: true, fact: { occurredMs, kind, entityId, value, channel, department, segment, externalId } };
+}

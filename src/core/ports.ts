@@ -1,0 +1,20 @@
+// Interfaces the adapters and the store implement for the core. The core imports
+// nothing from Bolt, botbuilder or Prisma.
+import type { Measures, RecurringMeasures, Window } from "./kpi/types.ts";
+
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type Logger = {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+};
+
+/** Aggregates over a workspace's facts (and closed pulses) for the KPI engine. */
+export type FactStats = {
+  measures(workspaceId: number, window: Window): Promise<Measures>;
+  recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures>;
+};

@@ -1,0 +1,56 @@
+// Opens the database named by DATABASE_URL: SQLite (file:) or PostgreSQL, both
+// through Prisma driver adapters, with the project's own migration runner applied
+// first. The two generated clients share one model API; the rest of the code uses
+// the SQLite client's types for both.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client.ts";
+import { applyMigrations, type MigrationReport } from "./migrate.ts";
+
+export type Db = SqliteClient;
+export type Dialect = "sqlite" | "postgres";
+
+export type Database = {
+  prisma: Db;
+  dialect: Dialect;
+  url: string;
+  migrations: MigrationReport;
+  close(): Promise<void>;
+};
+
+export function dialectOf(url: string): Dialect {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error(`DATABASE_URL: expected file:PATH or postgres://…, got ${url}`);
+}
+
+/** `file:./data/tandem.db` → absolute path; relative paths resolve against the working directory. */
+export function sqlitePath(url: string): string {
+  const raw = url.slice("file:".length).split("?")[0] ?? "";
+  return raw === ":memory:" ? raw : path.resolve(raw);
+}
+
+export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
+  const dialect = dialectOf(url);
+  let migrations: MigrationReport = { applied: [], alreadyApplied: 0 };
+  if (dialect === "sqlite") {
+    const file = sqlitePath(url);
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    if (options.migrate !== false) migrations = await applyMigrations(url);
+    const adapter = new PrismaBetterSQLite3({ url: `file:${file}` }, { timestampFormat: "unixepoch-ms" });
+    const prisma = new SqliteClient({ adapter });
+    // WAL lets readers (the KPI engine) run while an import writes; busy_timeout makes
+    // a second process wait for the write lock instead of failing at once.
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$executeRawUnsafe("PRAGMA busy_timeout = 10000");
+    await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
+  }
+  if (options.migrate !== false) migrations = await applyMigrations(url);
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const prisma = new PostgresClient({ adapter }) as unknown as Db;
+  return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
+}
