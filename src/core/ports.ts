@@ -18,3 +18,8 @@ export type FactStats = {
   measures(workspaceId: number, window: Window): Promise<Measures>;
   recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures>;
 };
+
+/** Reads a workspace's KPI settings (src/store/kpi-settings.ts implements it). */
+export type KpiSettingsSource = {
+  load(workspaceId: number): Promise<import("./kpi/types.ts").KpiSettings>;
+};

@@ -106,3 +106,34 @@ export type RecurringMeasures = {
   /** |active(start) ∩ active(end)| */
   retained: number;
 };
+
+export type TargetSpec = {
+  metric: string;
+  grain: Grain;
+  /** department key, or null for the whole company */
+  department: string | null;
+  value: number;
+};
+
+/** A workspace's KPI configuration (metrics as code, targets, gross margin). */
+export type KpiSettings = {
+  grossMargin: number;
+  departments: { key: string; name: string }[];
+  targets: TargetSpec[];
+  /** changes to built-in metrics (owners, display name) */
+  overrides: Record<string, { owners?: string[]; name?: string; description?: string }>;
+  /** custom metrics: MetricDef with `formula` set */
+  customMetrics: MetricDef[];
+};
+
+export const DEFAULT_KPI_SETTINGS: KpiSettings = {
+  grossMargin: 1,
+  departments: [
+    { key: "marketing", name: "Marketing" },
+    { key: "sales", name: "Sales" },
+    { key: "product", name: "Product" },
+  ],
+  targets: [],
+  overrides: {},
+  customMetrics: [],
+};

@@ -1,0 +1,69 @@
+// The one HTTP server: Slack, Teams, the ingest API, health and metrics share it.
+// Routes are plain (req, res) handlers; adapters register theirs at composition.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AppError } from "../../core/errors.ts";
+import type { Logger } from "../../core/ports.ts";
+import { sendJson, statusForError } from "./body.ts";
+import type { HttpMetrics } from "./metrics.ts";
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+export type Route = { method: "GET" | "POST"; path: string; handler: RouteHandler };
+
+export type HttpServer = {
+  server: Server;
+  listen(port: number, host?: string): Promise<number>;
+  /** stops accepting, lets in-flight requests finish (up to graceMs), then closes idle sockets */
+  close(graceMs?: number): Promise<void>;
+};
+
+export function createHttpServer(routes: Route[], deps: { logger: Logger; metrics?: HttpMetrics }): HttpServer {
+  const table = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const server = createServer(async (req, res) => {
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = table.get(`${req.method} ${pathname}`);
+    const stop = deps.metrics?.startTimer(route ? route.path : "unmatched", req.method ?? "GET");
+    res.on("finish", () => stop?.(res.statusCode));
+    if (!route) {
+      const known = routes.some((candidate) => candidate.path === pathname);
+      sendJson(res, known ? 405 : 404, { error: known ? "method not allowed" : "not found" });
+      return;
+    }
+    try {
+      await route.handler(req, res);
+    } catch (error) {
+      const status = statusForError(error);
+      if (status >= 500)
+        deps.logger.error("request failed", { path: pathname, error: String((error as Error)?.stack ?? error) });
+      if (!res.headersSent)
+        sendJson(res, status, { error: error instanceof AppError ? error.message : "internal error" });
+      else res.end();
+    }
+  });
+  // Slack retries a request it did not get an answer to within 3 s; keep sockets short-lived.
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    close: (graceMs = 10_000) =>
+      new Promise((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
