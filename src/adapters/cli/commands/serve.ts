@@ -1,12 +1,46 @@
-// Placeholder until the command lands; replaced by its implementation.
-import { AppError, ErrorCode } from "../../../core/errors.ts";
+// `tandem serve` (what `npm start` runs). Without any chat credentials it runs in
+// local mode: demo data into an empty database, and a console on a terminal.
+import { openContext } from "../../../app/context.ts";
+import { isDatabaseEmpty, loadDemo } from "../../../app/load-demo.ts";
+import { hasChatCredentials, startServer } from "../../../app/server-app.ts";
+import { runConsole } from "../../console/console.ts";
 import type { CliCommand } from "../io.ts";
 
 export const serveCommand: CliCommand = {
   name: "serve",
   usage: "tandem serve",
-  summary: "",
-  async run() {
-    throw new AppError(ErrorCode.Unavailable, "tandem serve is not available yet");
+  summary: "run the bot (what npm start runs)",
+  async run(_args, io) {
+    const ctx = await openContext();
+    const local = !hasChatCredentials(ctx.env);
+    if (local && (await isDatabaseEmpty(ctx.db, ctx.workspace.id))) {
+      const loaded = await loadDemo(ctx);
+      ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+    }
+    const server = await startServer(ctx);
+    if (local) {
+      io.err(
+        `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +
+          "  GET /healthz · GET /metrics · POST /api/v1/facts · POST /api/messages",
+      );
+    }
+
+    let stopping: Promise<void> | null = null;
+    const shutdown = (signal: string) => {
+      stopping ??= (async () => {
+        ctx.logger.info("shutting down", { signal });
+        await server.stop();
+        await ctx.close();
+      })();
+      return stopping;
+    };
+    const interactive = local && process.stdin.isTTY === true;
+    await new Promise<void>((resolve) => {
+      const stop = (reason: string) => void shutdown(reason).then(resolve);
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+      if (interactive) void runConsole(ctx, { input: process.stdin, output: process.stdout }).then(() => stop("console closed"));
+    });
+    return 0;
   },
 };
