@@ -1,0 +1,36 @@
+import { unzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { buildPackage, fillManifest, validateManifest } from "../../../../src/adapters/teams/package-app.ts";
+
+const input = { appId: "0b7c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d", publicUrl: "https://tandem.example.com" };
+
+describe("Teams app package", () => {
+  it("fills the manifest from the environment and passes Microsoft's published schema", () => {
+    const manifest = fillManifest(input);
+    expect(manifest.id).toBe(input.appId);
+    expect((manifest.bots as { botId: string }[])[0]?.botId).toBe(input.appId);
+    expect(manifest.validDomains).toEqual(["tandem.example.com"]);
+    expect(validateManifest(manifest)).toEqual([]);
+  });
+
+  it("reports schema violations", () => {
+    const manifest = fillManifest(input);
+    delete manifest.icons;
+    manifest.accentColor = "purple";
+    const errors = validateManifest(manifest);
+    expect(errors.some((error) => error.includes("icons"))).toBe(true);
+    expect(errors.some((error) => error.startsWith("/accentColor"))).toBe(true);
+  });
+
+  it("zips the manifest with both icons", () => {
+    const files = unzipSync(buildPackage(input));
+    expect(Object.keys(files).sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
+    const png = files["color.png"];
+    expect(png && Array.from(png.slice(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  });
+
+  it("refuses a missing app id or a plain-http URL with a message naming the variable", () => {
+    expect(() => fillManifest({ ...input, appId: "" })).toThrow(/^MicrosoftAppId: /);
+    expect(() => fillManifest({ ...input, publicUrl: "http://tandem.example.com" })).toThrow(/^TANDEM_PUBLIC_URL: /);
+  });
+});
