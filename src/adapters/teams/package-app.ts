@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import Ajv from "ajv-draft-04";
+import AjvModule from "ajv-draft-04";
 import { zipSync } from "fflate";
 
 const root = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -39,10 +39,15 @@ export function validateManifest(manifest: Record<string, unknown>): string[] {
   const require = createRequire(import.meta.url);
   const version = String(manifest.manifestVersion);
   const schema = require(`@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
+  // Microsoft's schemas are JSON Schema draft-04; ajv-draft-04 is a CommonJS module
+  // whose class is both the module and its default export.
+  const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || "/"}: ${error.message}`);
+  return (validate.errors ?? []).map(
+    (error: { instancePath: string; message?: string }) => `${error.instancePath || "/"}: ${error.message}`,
+  );
 }
 
 export function buildPackage(input: PackageInput): Uint8Array {
