@@ -41,7 +41,14 @@ export function validateManifest(manifest: Record<string, unknown>): string[] {
   const schema = require(`@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
   // Microsoft's schemas are JSON Schema draft-04; ajv-draft-04 is a CommonJS module
   // whose class is both the module and its default export.
-  const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+  type AjvClass = new (
+    options: object,
+  ) => {
+    compile(
+      schema: object,
+    ): ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+  };
+  const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as unknown as AjvClass;
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   if (validate(manifest)) return [];
