@@ -30,7 +30,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
     load: async () => (await import("./commands/token.ts")).tokenCommand,
   },
   config: {
-    usage: "tandem config apply FILE | tandem config export",
+    usage: "tandem config apply FILE | validate FILE | export [--workspace ID]",
     summary: "metrics as code: departments, owners, targets, custom metrics",
     load: async () => (await import("./commands/config.ts")).configCommand,
   },

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../../../../src/adapters/cli/io.ts";
+import { runCli } from "../../../../src/adapters/cli/main.ts";
+import { validateMetricsConfig } from "../../../../src/config/metrics-config.ts";
+import { createTestDatabase, DIALECTS, type TestDatabase } from "../../../helpers/databases.ts";
+
+const EXAMPLE_PATH = new URL("../../../../src/config/tandem.config.example.yaml", import.meta.url).pathname;
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    out: (text: string) => {
+      io.stdout += `${text}\n`;
+    },
+    err: (text: string) => {
+      io.stderr += `${text}\n`;
+    },
+  };
+  return io;
+}
+
+async function cli(...argv: string[]) {
+  const io = capture();
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe.each(DIALECTS)("tandem config on %s", (dialect) => {
+  let test: TestDatabase;
+  let dir: string;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    test = await createTestDatabase(dialect);
+    dir = mkdtempSync(path.join(tmpdir(), "tandem-config-"));
+    process.env.DATABASE_URL = test.url;
+    process.env.LOG_LEVEL = "silent";
+    process.env.TANDEM_TIMEZONE = "UTC";
+  });
+  afterAll(async () => {
+    process.env = { ...saved };
+    rmSync(dir, { recursive: true, force: true });
+    await test?.drop();
+  });
+
+  it("applies the example file and prints a summary", async () => {
+    const result = await cli("config", "apply", EXAMPLE_PATH);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `Applied ${EXAMPLE_PATH}: 4 departments, 21 targets, 3 custom metrics, 5 built-in metric changes, gross margin 0.8, 2 admins.\n`,
+    );
+  });
+
+  it("exports the configuration in force as YAML that applies again", async () => {
+    const result = await cli("config", "export");
+    expect(result.code).toBe(0);
+    const check = validateMetricsConfig(result.stdout);
+    expect(check.ok).toBe(true);
+    const example = validateMetricsConfig(readFileSync(EXAMPLE_PATH, "utf8"));
+    if (!check.ok || !example.ok) throw new Error("unreachable");
+    expect(check.config).toEqual(example.config);
+  });
+
+  it("lists every error of an invalid file with file and line, exits 1 and applies nothing", async () => {
+    const before = (await cli("config", "export")).stdout;
+    const file = path.join(dir, "bad.yaml");
+    writeFileSync(
+      file,
+      [
+        "version: 1",
+        "gross_margin: 0.5",
+        "departments:",
+        "  sales: Sales",
+        "targets:",
+        "  - { metric: cacc, grain: month, value: 1300 }",
+        "  - { metric: mql_to_sql_rate, grain: quarter, value: 35, department: marketing }",
+        "",
+      ].join("\n"),
+    );
+    const result = await cli("config", "apply", file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      [
+        `tandem: ${file} is not valid (3 errors); nothing was applied`,
+        `  ${file}:6: targets[0].metric: unknown metric "cacc" (did you mean cac?)`,
+        `  ${file}:7: targets[1].department: unknown department "marketing" (declared: sales)`,
+        `  ${file}:7: targets[1].value: mql_to_sql_rate is a percent: write it as a fraction from 0 to 1 (35% is 0.35), got 35`,
+        "",
+      ].join("\n"),
+    );
+    expect((await cli("config", "export")).stdout).toBe(before);
+  });
+
+  it("validates a file without touching the database", async () => {
+    const result = await cli("config", "validate", EXAMPLE_PATH);
+    expect(result).toEqual({ code: 0, stdout: `${EXAMPLE_PATH} is valid.\n`, stderr: "" });
+  });
+
+  it("says which file it cannot read", async () => {
+    const missing = path.join(dir, "missing.yaml");
+    const result = await cli("config", "apply", missing);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`tandem: cannot read ${missing}: no such file\n`);
+  });
+
+  it("explains how to call it", async () => {
+    const result = await cli("config");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^tandem: missing the action: expected apply, export or validate\nusage: tandem config apply FILE/,
+    );
+    expect((await cli("config", "export", "--workspace", "999")).stderr).toBe("tandem: no workspace 999\n");
+  });
+});
