@@ -1,0 +1,141 @@
+// Metric values from measures, formula by formula as KPI-DEFINITIONS.md writes them.
+// A ratio with a zero denominator is null: never 0, NaN or Infinity.
+import type { Measures, RecurringMeasures } from "./types.ts";
+
+export type FormulaInput = {
+  current: Measures;
+  /** recurring measures over the period itself: [start, end) */
+  recurring: RecurringMeasures;
+  /** recurring measures over [end − 1 calendar month, end), for the monthly churn of ltv */
+  churnWindow: RecurringMeasures;
+  previousNewRevenue: number | null;
+  previousMrr: number | null;
+  grossMargin: number;
+};
+
+/** What a built-in metric needs, so the engine fetches no more than the asked metrics use. */
+export type MetricInput = "measures" | "recurring" | "churnWindow" | "previousMeasures" | "previousRecurring";
+
+export const METRIC_INPUTS: Record<string, MetricInput[]> = {
+  leads: ["measures"],
+  mqls: ["measures"],
+  sqls: ["measures"],
+  opportunities: ["measures"],
+  deals_won: ["measures"],
+  deals_lost: ["measures"],
+  new_customers: ["measures"],
+  lead_to_mql_rate: ["measures"],
+  mql_to_sql_rate: ["measures"],
+  sql_to_opportunity_rate: ["measures"],
+  opportunity_to_win_rate: ["measures"],
+  win_rate: ["measures"],
+  lead_to_customer_rate: ["measures"],
+  sql_to_customer_rate: ["measures"],
+  new_revenue: ["measures"],
+  new_revenue_growth: ["measures", "previousMeasures"],
+  avg_deal_size: ["measures"],
+  mrr: ["recurring"],
+  arr: ["recurring"],
+  mrr_growth: ["recurring", "previousRecurring"],
+  revenue_by_channel: ["measures"],
+  marketing_spend: ["measures"],
+  sales_spend: ["measures"],
+  cac: ["measures"],
+  cpl: ["measures"],
+  romi: ["measures"],
+  active_customers: ["recurring"],
+  customer_retention_rate: ["recurring"],
+  customer_churn_rate: ["recurring"],
+  arpa: ["recurring"],
+  ltv: ["recurring", "churnWindow"],
+  ltv_to_cac: ["measures", "recurring", "churnWindow"],
+  sales_cycle_days: ["measures"],
+  nps: ["measures"],
+  csat: ["measures"],
+  collaboration_score: ["measures"],
+  pulse_participation: ["measures"],
+};
+
+/** a / b, or null when either is null or b is 0 (or the result is not finite). */
+export function ratio(a: number | null, b: number | null): number | null {
+  if (a === null || b === null || b === 0) return null;
+  const result = a / b;
+  return Number.isFinite(result) ? result : null;
+}
+
+function growth(value: number, previous: number | null): number | null {
+  return previous === null ? null : ratio(value - previous, previous);
+}
+
+function retentionOf(recurring: RecurringMeasures): number | null {
+  return ratio(recurring.retained, recurring.activeAtStart);
+}
+
+function churnOf(recurring: RecurringMeasures): number | null {
+  const retention = retentionOf(recurring);
+  return retention === null ? null : 1 - retention;
+}
+
+export function metricValues(input: FormulaInput): Record<string, number | null> {
+  const m = input.current;
+  const r = input.recurring;
+  const cac = ratio(m.marketingSpend + m.salesSpend, m.newCustomers);
+  const arpa = ratio(r.mrrAtEnd, r.activeAtEnd);
+  const monthlyChurn = churnOf(input.churnWindow);
+  const ltv = arpa === null ? null : ratio(arpa * input.grossMargin, monthlyChurn);
+
+  return {
+    leads: m.leads,
+    mqls: m.mqls,
+    sqls: m.sqls,
+    opportunities: m.opportunities,
+    deals_won: m.dealsWon,
+    deals_lost: m.dealsLost,
+    new_customers: m.newCustomers,
+    lead_to_mql_rate: ratio(m.mqls, m.leads),
+    mql_to_sql_rate: ratio(m.sqls, m.mqls),
+    sql_to_opportunity_rate: ratio(m.opportunities, m.sqls),
+    opportunity_to_win_rate: ratio(m.dealsWon, m.opportunities),
+    win_rate: ratio(m.dealsWon, m.dealsWon + m.dealsLost),
+    lead_to_customer_rate: ratio(m.newCustomers, m.leads),
+    sql_to_customer_rate: ratio(m.newCustomers, m.sqls),
+    new_revenue: m.newRevenue,
+    new_revenue_growth: growth(m.newRevenue, input.previousNewRevenue),
+    avg_deal_size: ratio(m.newRevenue, m.dealsWon),
+    mrr: r.mrrAtEnd,
+    arr: 12 * r.mrrAtEnd,
+    mrr_growth: growth(r.mrrAtEnd, input.previousMrr),
+    revenue_by_channel: m.newRevenue,
+    marketing_spend: m.marketingSpend,
+    sales_spend: m.salesSpend,
+    cac,
+    cpl: ratio(m.marketingSpend, m.leads),
+    romi: ratio(m.newRevenue - m.marketingSpend, m.marketingSpend),
+    active_customers: r.activeAtEnd,
+    customer_retention_rate: retentionOf(r),
+    customer_churn_rate: churnOf(r),
+    arpa,
+    ltv,
+    ltv_to_cac: ratio(ltv, cac),
+    sales_cycle_days: ratio(m.salesCycleDaysSum, m.salesCycleCount),
+    nps: ratio(100 * (m.npsPromoters - m.npsDetractors), m.npsAnswers),
+    csat: ratio(m.csatSum, m.csatCount),
+    collaboration_score: ratio(m.collaborationSum, m.collaborationCount),
+    pulse_participation: ratio(m.pulseRespondents, m.pulseAsked),
+  };
+}
+
+/** Label → number breakdowns of the metrics that carry one (channels; departments for collaboration). */
+export function metricBreakdowns(measures: Measures): Record<string, Record<string, number>> {
+  const collaboration: Record<string, number> = {};
+  for (const [department, { sum, count }] of Object.entries(measures.collaborationByDepartment)) {
+    if (count > 0) collaboration[department] = sum / count;
+  }
+  return {
+    revenue_by_channel: { ...measures.revenueByChannel },
+    leads: { ...measures.leadsByChannel },
+    marketing_spend: { ...measures.marketingSpendByChannel },
+    sales_spend: { ...measures.salesSpendByChannel },
+    collaboration_score: collaboration,
+  };
+}

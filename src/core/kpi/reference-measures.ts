@@ -1,0 +1,185 @@
+// The in-memory reading of KPI-DEFINITIONS.md: facts → measures for a window. It is
+// the oracle the SQL measures (src/store/kpi-measures.ts) are tested against, so it
+// favours being obviously right over being fast. Input order stands for insertion
+// order (fact id): it breaks ties between facts at the same instant.
+import type { Fact } from "../facts/fact.ts";
+import type { Measures, RecurringMeasures, Window } from "./types.ts";
+
+/** A pulse closed at closedMs: how many were asked, how many answered, and the collaboration answers. */
+export type ClosedPulseData = {
+  closedMs: number;
+  asked: number;
+  respondents: number;
+  collaborationAnswers: { department: string | null; value: number }[];
+};
+
+export const UNKNOWN_CHANNEL = "unknown";
+export const UNKNOWN_DEPARTMENT = "unknown";
+const DAY_MS = 86_400_000;
+
+export function emptyMeasures(): Measures {
+  return {
+    leads: 0,
+    mqls: 0,
+    sqls: 0,
+    opportunities: 0,
+    dealsWon: 0,
+    dealsLost: 0,
+    newCustomers: 0,
+    newRevenue: 0,
+    marketingSpend: 0,
+    salesSpend: 0,
+    salesCycleDaysSum: 0,
+    salesCycleCount: 0,
+    npsPromoters: 0,
+    npsDetractors: 0,
+    npsAnswers: 0,
+    csatSum: 0,
+    csatCount: 0,
+    revenueByChannel: {},
+    leadsByChannel: {},
+    marketingSpendByChannel: {},
+    salesSpendByChannel: {},
+    collaborationSum: 0,
+    collaborationCount: 0,
+    collaborationByDepartment: {},
+    pulseRespondents: 0,
+    pulseAsked: 0,
+  };
+}
+
+export function emptyRecurring(): RecurringMeasures {
+  return { mrrAtEnd: 0, activeAtStart: 0, activeAtEnd: 0, retained: 0 };
+}
+
+const inWindow = (ms: number, window: Window) => ms >= window.startMs && ms < window.endMs;
+const isNewSegment = (fact: Fact) => fact.segment === null || fact.segment === "new";
+
+function addTo(record: Record<string, number>, label: string, amount: number): void {
+  record[label] = (record[label] ?? 0) + amount;
+}
+
+/** Per entity, its earliest lead fact among `facts` (first in input order on a tie). */
+function earliestLeads(facts: Fact[]): Map<string, Fact> {
+  const earliest = new Map<string, Fact>();
+  for (const fact of facts) {
+    if (fact.kind !== "lead" || fact.entityId === null) continue;
+    const seen = earliest.get(fact.entityId);
+    if (!seen || fact.occurredMs < seen.occurredMs) earliest.set(fact.entityId, fact);
+  }
+  return earliest;
+}
+
+export function computeMeasures(facts: Fact[], window: Window, pulses: ClosedPulseData[] = []): Measures {
+  const m = emptyMeasures();
+  const stages = {
+    lead: new Set<string>(),
+    mql: new Set<string>(),
+    sql: new Set<string>(),
+    opportunity: new Set<string>(),
+  };
+  const newCustomers = new Set<string>();
+  const firstLeadEver = earliestLeads(facts);
+  const inside = facts.filter((fact) => inWindow(fact.occurredMs, window));
+
+  for (const fact of inside) {
+    const value = fact.value ?? 0;
+    switch (fact.kind) {
+      case "lead":
+      case "mql":
+      case "sql":
+      case "opportunity":
+        if (fact.entityId !== null) stages[fact.kind].add(fact.entityId);
+        break;
+      case "won": {
+        m.dealsWon++;
+        m.newRevenue += value;
+        const firstLead = fact.entityId === null ? undefined : firstLeadEver.get(fact.entityId);
+        addTo(m.revenueByChannel, firstLead?.channel ?? fact.channel ?? UNKNOWN_CHANNEL, value);
+        if (isNewSegment(fact)) {
+          if (fact.entityId !== null) newCustomers.add(fact.entityId);
+          if (firstLead) {
+            m.salesCycleDaysSum += (fact.occurredMs - firstLead.occurredMs) / DAY_MS;
+            m.salesCycleCount++;
+          }
+        }
+        break;
+      }
+      case "lost":
+        m.dealsLost++;
+        break;
+      case "spend":
+        if (fact.department === "marketing") {
+          m.marketingSpend += value;
+          addTo(m.marketingSpendByChannel, fact.channel ?? UNKNOWN_CHANNEL, value);
+        } else if (fact.department === "sales") {
+          m.salesSpend += value;
+          addTo(m.salesSpendByChannel, fact.channel ?? UNKNOWN_CHANNEL, value);
+        }
+        break;
+      case "nps":
+        m.npsAnswers++;
+        if (value >= 9) m.npsPromoters++;
+        else if (value <= 6) m.npsDetractors++;
+        break;
+      case "csat":
+        m.csatSum += value;
+        m.csatCount++;
+        break;
+      case "mrr":
+        break;
+    }
+  }
+
+  m.leads = stages.lead.size;
+  m.mqls = stages.mql.size;
+  m.sqls = stages.sql.size;
+  m.opportunities = stages.opportunity.size;
+  m.newCustomers = newCustomers.size;
+  for (const lead of earliestLeads(inside).values()) addTo(m.leadsByChannel, lead.channel ?? UNKNOWN_CHANNEL, 1);
+
+  for (const pulse of pulses) {
+    if (!inWindow(pulse.closedMs, window)) continue;
+    m.pulseAsked += pulse.asked;
+    m.pulseRespondents += pulse.respondents;
+    for (const answer of pulse.collaborationAnswers) {
+      m.collaborationSum += answer.value;
+      m.collaborationCount++;
+      const department = answer.department ?? UNKNOWN_DEPARTMENT;
+      const slot = m.collaborationByDepartment[department] ?? { sum: 0, count: 0 };
+      slot.sum += answer.value;
+      slot.count++;
+      m.collaborationByDepartment[department] = slot;
+    }
+  }
+  return m;
+}
+
+/** Per entity, the value of its latest mrr fact strictly before t (last in input order on a tie). */
+function mrrBefore(facts: Fact[], t: number): Map<string, number> {
+  const latest = new Map<string, { ms: number; value: number }>();
+  for (const fact of facts) {
+    if (fact.kind !== "mrr" || fact.entityId === null || fact.occurredMs >= t) continue;
+    const seen = latest.get(fact.entityId);
+    if (!seen || fact.occurredMs >= seen.ms) latest.set(fact.entityId, { ms: fact.occurredMs, value: fact.value ?? 0 });
+  }
+  return new Map([...latest].map(([entity, { value }]) => [entity, value]));
+}
+
+function activeSet(mrr: Map<string, number>): Set<string> {
+  return new Set([...mrr].filter(([, value]) => value > 0).map(([entity]) => entity));
+}
+
+export function computeRecurring(facts: Fact[], startMs: number, endMs: number): RecurringMeasures {
+  const atEnd = mrrBefore(facts, endMs);
+  const activeStart = activeSet(mrrBefore(facts, startMs));
+  const activeEnd = activeSet(atEnd);
+  let mrrAtEnd = 0;
+  for (const value of atEnd.values()) mrrAtEnd += value;
+  return {
+    mrrAtEnd,
+    activeAtStart: activeStart.size,
+    activeAtEnd: activeEnd.size,
+    retained: [...activeStart].filter((entity) => activeEnd.has(entity)).length,
+  };
+}

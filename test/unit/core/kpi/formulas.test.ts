@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { BUILTIN_METRICS } from "../../../../src/core/kpi/catalog.ts";
+import { METRIC_INPUTS, metricBreakdowns, metricValues } from "../../../../src/core/kpi/formulas.ts";
+import { emptyMeasures, emptyRecurring } from "../../../../src/core/kpi/reference-measures.ts";
+import type { Measures, RecurringMeasures } from "../../../../src/core/kpi/types.ts";
+
+function values(
+  current: Partial<Measures> = {},
+  recurring: Partial<RecurringMeasures> = {},
+  rest: {
+    churnWindow?: Partial<RecurringMeasures>;
+    previousNewRevenue?: number | null;
+    previousMrr?: number | null;
+  } = {},
+) {
+  return metricValues({
+    current: { ...emptyMeasures(), ...current },
+    recurring: { ...emptyRecurring(), ...recurring },
+    churnWindow: { ...emptyRecurring(), ...rest.churnWindow },
+    previousNewRevenue: rest.previousNewRevenue ?? null,
+    previousMrr: rest.previousMrr ?? null,
+    grossMargin: 1,
+  });
+}
+
+describe("metricValues", () => {
+  it("has a value and an input list for every built-in metric", () => {
+    const keys = BUILTIN_METRICS.map((m) => m.key).sort();
+    expect(Object.keys(values()).sort()).toEqual(keys);
+    expect(Object.keys(METRIC_INPUTS).sort()).toEqual(keys);
+  });
+
+  it("answers null, never 0, NaN or Infinity, for every zero denominator", () => {
+    const v = values();
+    for (const key of [
+      "lead_to_mql_rate",
+      "mql_to_sql_rate",
+      "sql_to_opportunity_rate",
+      "opportunity_to_win_rate",
+      "win_rate",
+      "lead_to_customer_rate",
+      "sql_to_customer_rate",
+      "new_revenue_growth",
+      "avg_deal_size",
+      "mrr_growth",
+      "cac",
+      "cpl",
+      "romi",
+      "customer_retention_rate",
+      "customer_churn_rate",
+      "arpa",
+      "ltv",
+      "ltv_to_cac",
+      "sales_cycle_days",
+      "nps",
+      "csat",
+      "collaboration_score",
+      "pulse_participation",
+    ]) {
+      expect(v[key], key).toBeNull();
+    }
+    for (const value of Object.values(v)) if (value !== null) expect(Number.isFinite(value)).toBe(true);
+  });
+
+  it("counts volumes as 0, not null, when nothing happened", () => {
+    const v = values();
+    for (const key of ["leads", "deals_won", "new_revenue", "mrr", "arr", "marketing_spend", "active_customers"]) {
+      expect(v[key], key).toBe(0);
+    }
+  });
+
+  it("computes growth against the previous period and is undefined after a zero", () => {
+    expect(values({ newRevenue: 150 }, {}, { previousNewRevenue: 100 }).new_revenue_growth).toBe(0.5);
+    expect(values({ newRevenue: 50 }, {}, { previousNewRevenue: 100 }).new_revenue_growth).toBe(-0.5);
+    expect(values({ newRevenue: 50 }, {}, { previousNewRevenue: 0 }).new_revenue_growth).toBeNull();
+    expect(values({}, { mrrAtEnd: 220 }, { previousMrr: 200 }).mrr_growth).toBeCloseTo(0.1, 12);
+  });
+
+  it("keeps CAC undefined without new customers even with spend, and 0 without spend", () => {
+    expect(values({ marketingSpend: 100, newCustomers: 0 }).cac).toBeNull();
+    expect(values({ newCustomers: 2 }).cac).toBe(0);
+    // LTV:CAC with a CAC of 0 is a zero denominator as well.
+    expect(
+      values({ newCustomers: 2 }, { mrrAtEnd: 100, activeAtEnd: 1 }, { churnWindow: { activeAtStart: 2, retained: 1 } })
+        .ltv_to_cac,
+    ).toBeNull();
+  });
+
+  it("computes ROMI, win rate and NPS", () => {
+    const v = values({
+      newRevenue: 300,
+      marketingSpend: 100,
+      dealsWon: 3,
+      dealsLost: 1,
+      npsPromoters: 5,
+      npsDetractors: 3,
+      npsAnswers: 10,
+    });
+    expect(v.romi).toBe(2);
+    expect(v.win_rate).toBe(0.75);
+    expect(v.nps).toBe(20);
+    expect(values({ npsDetractors: 4, npsAnswers: 4 }).nps).toBe(-100);
+  });
+
+  it("computes retention, churn and LTV with the gross margin and the monthly churn", () => {
+    const input = {
+      current: emptyMeasures(),
+      recurring: { mrrAtEnd: 1_000, activeAtStart: 10, activeAtEnd: 10, retained: 8 },
+      churnWindow: { mrrAtEnd: 1_000, activeAtStart: 20, activeAtEnd: 10, retained: 19 },
+      previousNewRevenue: null,
+      previousMrr: null,
+      grossMargin: 0.75,
+    };
+    const v = metricValues(input);
+    expect(v.customer_retention_rate).toBe(0.8);
+    expect(v.customer_churn_rate).toBeCloseTo(0.2, 12);
+    expect(v.arpa).toBe(100);
+    expect(v.ltv).toBeCloseTo((100 * 0.75) / 0.05, 9);
+    // Nobody churned in the month: LTV has no finite value.
+    expect(metricValues({ ...input, churnWindow: { ...input.churnWindow, retained: 20 } }).ltv).toBeNull();
+  });
+
+  it("takes the whole revenue as the value of revenue by channel", () => {
+    expect(values({ newRevenue: 42 }).revenue_by_channel).toBe(42);
+  });
+});
+
+describe("metricBreakdowns", () => {
+  it("gives channel breakdowns and the mean collaboration answer per department", () => {
+    const b = metricBreakdowns({
+      ...emptyMeasures(),
+      revenueByChannel: { ads: 3 },
+      leadsByChannel: { unknown: 2 },
+      marketingSpendByChannel: { ads: 1 },
+      salesSpendByChannel: { outbound: 5 },
+      collaborationByDepartment: { sales: { sum: 7, count: 2 }, marketing: { sum: 0, count: 0 } },
+    });
+    expect(b).toEqual({
+      revenue_by_channel: { ads: 3 },
+      leads: { unknown: 2 },
+      marketing_spend: { ads: 1 },
+      sales_spend: { outbound: 5 },
+      collaboration_score: { sales: 3.5 },
+    });
+  });
+
+  it("covers exactly the metrics the catalog marks as having a breakdown", () => {
+    const marked = BUILTIN_METRICS.filter((m) => m.hasBreakdown).map((m) => m.key);
+    expect(Object.keys(metricBreakdowns(emptyMeasures())).sort()).toEqual(marked.sort());
+  });
+});
