@@ -1,12 +1,45 @@
-// Placeholder until the command lands; replaced by its implementation.
+// `tandem demo [--workspace ID]`: load the demo company's facts (and a few targets).
+import { parseArgs } from "node:util";
+import { openContext } from "../../../app/context.ts";
+import { loadDemo } from "../../../app/load-demo.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import type { CliCommand } from "../io.ts";
 
+const USAGE = "tandem demo [--workspace ID]";
+
+function parseDemoArgs(args: string[]): { workspace: string | undefined } {
+  try {
+    const { values } = parseArgs({ args, options: { workspace: { type: "string" } }, strict: true });
+    return { workspace: values.workspace };
+  } catch (error) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      `${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}`,
+    );
+  }
+}
+
 export const demoCommand: CliCommand = {
   name: "demo",
-  usage: "tandem demo",
-  summary: "",
-  async run() {
-    throw new AppError(ErrorCode.Unavailable, "tandem demo is not available yet");
+  usage: USAGE,
+  summary: "load the demo data set",
+  async run(args, io) {
+    const { workspace: workspaceId } = parseDemoArgs(args);
+    if (workspaceId !== undefined && !/^\d+$/.test(workspaceId))
+      throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${workspaceId}”`);
+    const ctx = await openContext();
+    try {
+      let workspace: { id: number; timezone: string } = ctx.workspace;
+      if (workspaceId !== undefined) {
+        const found = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(workspaceId) } });
+        if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${workspaceId}`);
+        workspace = found;
+      }
+      const { inserted, duplicates } = await loadDemo({ db: ctx.db, workspace, clock: ctx.clock });
+      io.out(`demo data: inserted ${inserted} facts (${duplicates} already there)`);
+      return 0;
+    } finally {
+      await ctx.close();
+    }
   },
 };
