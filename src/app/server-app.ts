@@ -1,10 +1,13 @@
 // The composition root for `tandem serve`: one HTTP server carrying health, metrics,
 // the ingest API, Slack (when configured) and Teams, plus the scheduler.
-import { createHttpServer, type Route } from "../adapters/http/server.ts";
+
 import { healthRoutes } from "../adapters/http/health.ts";
 import { createIngestRoute } from "../adapters/http/ingest.ts";
 import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
+import { createHttpServer, type Route } from "../adapters/http/server.ts";
 import { createSlack } from "../adapters/slack/slack-app.ts";
+import { createTeams } from "../adapters/teams/teams-app.ts";
+import type { ChatCommands, ChatFeatures } from "./chat-commands.ts";
 import type { AppContext } from "./context.ts";
 
 export type RunningServer = {
@@ -16,17 +19,30 @@ export type RunningServer = {
 
 export function hasChatCredentials(env: AppContext["env"]): boolean {
   return Boolean(
-    (env.SLACK_SIGNING_SECRET && (env.SLACK_BOT_TOKEN || env.SLACK_CLIENT_ID)) || env.SLACK_APP_TOKEN || env.MicrosoftAppId,
+    (env.SLACK_SIGNING_SECRET && (env.SLACK_BOT_TOKEN || env.SLACK_CLIENT_ID)) ||
+      env.SLACK_APP_TOKEN ||
+      env.MicrosoftAppId,
   );
 }
 
-export async function startServer(ctx: AppContext, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  ctx: AppContext,
+  options: { port?: number; host?: string; chat: ChatCommands; features: ChatFeatures },
+): Promise<RunningServer> {
   const metrics = createMetrics();
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
     createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
   ];
-  const slack = createSlack(ctx, { metrics });
+  // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
+  // activities, as the Bot Framework Emulator sends them.
+  const teams = createTeams(ctx, { metrics, chat: options.chat });
+  routes.push(teams.route);
+  const slack = createSlack(ctx, {
+    metrics,
+    ...(options.features.kpiSubcommands ? { kpiSubcommands: options.features.kpiSubcommands } : {}),
+    ...(options.features.issueToken ? { issueToken: options.features.issueToken } : {}),
+  });
   if (slack) routes.push(...slack.routes);
 
   const http = createHttpServer(routes, { logger: ctx.logger, metrics });
@@ -36,6 +52,7 @@ export async function startServer(ctx: AppContext, options: { port?: number; hos
     port,
     database: ctx.db.dialect,
     slack: slack ? "on" : "off",
+    teams: teams.appId ? "authenticated" : "unauthenticated (local)",
   });
   return {
     port,

@@ -3,16 +3,20 @@
 // render, in plain text. It goes through the same command handling as Slack and Teams.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { handleChatText } from "../../app/chat-commands.ts";
+import type { ChatCommands } from "../../app/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
 import { toPlainText } from "../../render/text/render.ts";
 
 const CONSOLE_USER = "console";
 
-export async function runConsole(ctx: AppContext, io: { input: Readable; output: Writable }): Promise<void> {
+export async function runConsole(
+  ctx: AppContext,
+  chat: ChatCommands,
+  io: { input: Readable; output: Writable },
+): Promise<void> {
   const rl = createInterface({ input: io.input, output: io.output, prompt: "tandem> ", terminal: true });
   io.output.write(
-    "Type what you would type in chat: /kpi, /kpi cac 2026-09, /kpi funnel, /kpi help, digest preview, /pulse \"…\". Ctrl-D quits.\n",
+    'Type what you would type in chat: /kpi, /kpi cac 2026-09, /kpi funnel, /kpi help, digest preview, /pulse "…". Ctrl-D quits.\n',
   );
   rl.prompt();
   for await (const line of rl) {
@@ -20,7 +24,7 @@ export async function runConsole(ctx: AppContext, io: { input: Readable; output:
     if (text === "exit" || text === "quit") break;
     if (text !== "") {
       try {
-        const message = await handleChatText(ctx, text, { platform: "local", userId: CONSOLE_USER, channelId: "console" });
+        const message = await chat.handle(text, { platform: "local", userId: CONSOLE_USER, channelId: "console" });
         io.output.write(`${toPlainText(message)}\n`);
       } catch (error) {
         ctx.logger.error("console command failed", { error: String(error) });

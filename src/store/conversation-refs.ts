@@ -1,0 +1,33 @@
+// Conversation references live in the database, never in memory: any replica can
+// post proactively to a conversation another replica first saw.
+import type { Db } from "./database.ts";
+
+type ReferenceLike = { conversation?: { id?: string; name?: string } | null };
+
+export async function saveConversationReference(
+  prisma: Db,
+  workspaceId: number,
+  platform: string,
+  reference: ReferenceLike,
+): Promise<void> {
+  const conversationId = reference.conversation?.id;
+  if (!conversationId) return;
+  const json = JSON.stringify(reference);
+  await prisma.conversationRef.upsert({
+    where: { workspaceId_platform_conversationId: { workspaceId, platform, conversationId } },
+    create: { workspaceId, platform, conversationId, name: reference.conversation?.name ?? null, reference: json },
+    update: { reference: json, name: reference.conversation?.name ?? undefined },
+  });
+}
+
+export async function loadConversationReference<T>(
+  prisma: Db,
+  workspaceId: number,
+  platform: string,
+  conversationId: string,
+): Promise<T | null> {
+  const row = await prisma.conversationRef.findUnique({
+    where: { workspaceId_platform_conversationId: { workspaceId, platform, conversationId } },
+  });
+  return row ? (JSON.parse(row.reference) as T) : null;
+}
