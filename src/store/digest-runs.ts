@@ -53,11 +53,12 @@ export async function claimDigestRun(
   if (existing.status === "failed") return { claimed: false, reason: "failed" };
   if (existing.leaseUntil > input.now) return { claimed: false, reason: "running" };
   if (existing.attempts >= input.maxAttempts) {
-    await prisma.digestRun.updateMany({
+    const gaveUp = await prisma.digestRun.updateMany({
       where: { id: existing.id, status: "claimed", attempts: existing.attempts },
       data: { status: "failed", error: existing.error ?? "gave up: every claimer died before posting" },
     });
-    return { claimed: false, reason: "exhausted" };
+    // Only the worker whose update recorded the failure reports it (and tells the subscriber).
+    return { claimed: false, reason: gaveUp.count === 1 ? "exhausted" : "failed" };
   }
   // Take over an abandoned claim: only one process matches this compare-and-set.
   const taken = await prisma.digestRun.updateMany({
