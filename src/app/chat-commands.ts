@@ -2,6 +2,8 @@
 // commands (`kpi cac 2026-09`, `/kpi funnel`, `kpi digest preview`, `pulse "…"`,
 // `help`), answered by the same use cases as Slack, as neutral messages.
 
+import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
+import type { SlackDeps } from "../adapters/slack/slack-app.ts";
 import { helpMessage } from "../core/messages/build-kpi-messages.ts";
 import type { Message } from "../core/messages/model.ts";
 import type { Logger } from "../core/ports.ts";
@@ -23,6 +25,10 @@ export type ChatFeatures = {
   kpiSubcommands?: Record<string, KpiSubcommand>;
   issueToken?: KpiCommandEnv["issueToken"];
   pulse?: (request: { workspace: WorkspaceRow; caller: ChatCaller; args: string }) => Promise<Message>;
+  /** extra Slack listeners (`/pulse`, poll buttons) */
+  slackListeners?: NonNullable<SlackDeps["register"]>;
+  /** jobs the scheduler runs every minute besides the digests (closing pulses, reminders) */
+  scheduledJobs?: Record<string, SchedulerJob>;
 };
 
 export type ChatCommands = {
@@ -53,6 +59,7 @@ export function createChatCommands(
         platform: caller.platform,
         userId: caller.userId,
         displayName: caller.displayName ?? null,
+        channelId: caller.channelId,
         // The console is the operator at the machine; in Teams, admins are the people
         // the metrics config names (Teams has no workspace-admin flag a bot can read).
         isAdmin: async () =>

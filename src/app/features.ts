@@ -1,8 +1,29 @@
 // The features beyond /kpi, wired once for every chat surface (Slack, Teams, the
-// console): digest and ritual subcommands, pulses, ingest tokens from chat.
+// console): the digest and ritual subcommands, pulses, ingest tokens from chat.
+import { handleDigestCommand } from "../core/digest/manage-subscriptions.ts";
+import type { Messenger } from "../core/ports.ts";
+import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import type { ChatFeatures } from "./chat-commands.ts";
 import type { AppContext } from "./context.ts";
+import { kpiDeps } from "./kpi.ts";
 
-export function createFeatures(_ctx: AppContext): ChatFeatures {
-  return {};
+export function createFeatures(ctx: AppContext, deps: { messenger?: Messenger }): ChatFeatures {
+  const subscriptions = createSubscriptionStore(ctx.db.prisma);
+  const kpi = kpiDeps(ctx.db, ctx.clock);
+  return {
+    kpiSubcommands: {
+      digest: ({ workspace, caller, args }) =>
+        handleDigestCommand(
+          [args],
+          {
+            platform: caller.platform,
+            userId: caller.userId,
+            channelId: caller.channelId ?? null,
+            workspaceId: workspace.id,
+            zone: workspace.timezone,
+          },
+          { subscriptions, kpi, clock: ctx.clock, ...(deps.messenger ? { messenger: deps.messenger } : {}) },
+        ),
+    },
+  };
 }

@@ -1,19 +1,24 @@
 // The composition root for `tandem serve`: one HTTP server carrying health, metrics,
-// the ingest API, Slack (when configured) and Teams, plus the scheduler.
-
+// the ingest API, Slack (when configured) and Teams, plus the scheduler that posts
+// digests (and closes pulses) exactly once.
 import { healthRoutes } from "../adapters/http/health.ts";
 import { createIngestRoute } from "../adapters/http/ingest.ts";
 import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
 import { createHttpServer, type Route } from "../adapters/http/server.ts";
+import { digestJob, platformMessenger } from "../adapters/scheduler/digest-job.ts";
+import { createScheduler } from "../adapters/scheduler/scheduler.ts";
 import { createSlack } from "../adapters/slack/slack-app.ts";
 import { createTeams } from "../adapters/teams/teams-app.ts";
-import type { ChatCommands, ChatFeatures } from "./chat-commands.ts";
+import { type ChatCommands, createChatCommands } from "./chat-commands.ts";
 import type { AppContext } from "./context.ts";
+import { createFeatures } from "./features.ts";
 
 export type RunningServer = {
   port: number;
   metrics: HttpMetrics;
-  /** graceful: stop accepting, finish in-flight requests, stop chat transports */
+  /** the chat command layer, for the local console */
+  chat: ChatCommands;
+  /** graceful: stop the scheduler, stop accepting, finish in-flight requests */
   stop(): Promise<void>;
 };
 
@@ -27,27 +32,59 @@ export function hasChatCredentials(env: AppContext["env"]): boolean {
 
 export async function startServer(
   ctx: AppContext,
-  options: { port?: number; host?: string; chat: ChatCommands; features: ChatFeatures },
+  options: { port?: number; host?: string; scheduler?: boolean } = {},
 ): Promise<RunningServer> {
   const metrics = createMetrics();
+  // Teams answers through the chat layer, and the chat layer's features post through
+  // Teams: the late-bound reference breaks that cycle.
+  let chat: ChatCommands | undefined;
+  const chatRef: ChatCommands = {
+    handle: (...args) => {
+      if (!chat) throw new Error("chat commands are not ready yet");
+      return chat.handle(...args);
+    },
+  };
+  // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
+  // activities, as the Bot Framework Emulator sends them.
+  const teams = createTeams(ctx, { metrics, chat: chatRef });
+  const messenger = platformMessenger(ctx, teams.messenger ?? null);
+  const features = createFeatures(ctx, { messenger });
+  chat = createChatCommands(ctx, features);
+
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
     createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
+    teams.route,
   ];
-  // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
-  // activities, as the Bot Framework Emulator sends them.
-  const teams = createTeams(ctx, { metrics, chat: options.chat });
-  routes.push(teams.route);
   const slack = createSlack(ctx, {
     metrics,
-    ...(options.features.kpiSubcommands ? { kpiSubcommands: options.features.kpiSubcommands } : {}),
-    ...(options.features.issueToken ? { issueToken: options.features.issueToken } : {}),
+    ...(features.kpiSubcommands ? { kpiSubcommands: features.kpiSubcommands } : {}),
+    ...(features.issueToken ? { issueToken: features.issueToken } : {}),
+    ...(features.slackListeners ? { register: features.slackListeners } : {}),
   });
   if (slack) routes.push(...slack.routes);
 
   const http = createHttpServer(routes, { logger: ctx.logger, metrics });
   const port = await http.listen(options.port ?? ctx.env.PORT, options.host);
   await slack?.start();
+
+  const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
+  if (options.scheduler !== false) {
+    scheduler.add(
+      "digests",
+      await digestJob(ctx, {
+        messenger,
+        onReport: (reports) => {
+          for (const report of reports) {
+            metrics.deliveries.inc({ platform: report.platform, kind: "digest", outcome: report.outcome });
+          }
+        },
+      }),
+    );
+    for (const [name, job] of Object.entries(features.scheduledJobs ?? {})) scheduler.add(name, job);
+    // the first tick catches up on runs missed while Tandem was down
+    void scheduler.start();
+  }
   ctx.logger.info("tandem listening", {
     port,
     database: ctx.db.dialect,
@@ -57,7 +94,9 @@ export async function startServer(
   return {
     port,
     metrics,
+    chat,
     stop: async () => {
+      await scheduler.stop();
       await slack?.stop();
       await http.close();
     },

@@ -1,8 +1,6 @@
 // `tandem serve` (what `npm start` runs). Without any chat credentials it runs in
 // local mode: demo data into an empty database, and a console on a terminal.
-import { createChatCommands } from "../../../app/chat-commands.ts";
 import { openContext } from "../../../app/context.ts";
-import { createFeatures } from "../../../app/features.ts";
 import { isDatabaseEmpty, loadDemo } from "../../../app/load-demo.ts";
 import { hasChatCredentials, startServer } from "../../../app/server-app.ts";
 import { runConsole } from "../../console/console.ts";
@@ -19,9 +17,7 @@ export const serveCommand: CliCommand = {
       const loaded = await loadDemo(ctx);
       ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
     }
-    const features = createFeatures(ctx);
-    const chat = createChatCommands(ctx, features);
-    const server = await startServer(ctx, { chat, features });
+    const server = await startServer(ctx);
     if (local) {
       io.err(
         `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +
@@ -44,7 +40,9 @@ export const serveCommand: CliCommand = {
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
       if (interactive)
-        void runConsole(ctx, chat, { input: process.stdin, output: process.stdout }).then(() => stop("console closed"));
+        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }).then(() =>
+          stop("console closed"),
+        );
     });
     return 0;
   },
