@@ -7,18 +7,26 @@ import {
   ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type ConversationReference,
   type TurnContext,
   TurnContext as TurnContextClass,
 } from "botbuilder";
 import { z } from "zod";
-import type { ChatCommands } from "../../app/chat-commands.ts";
+import type { ChatCaller, ChatCommands } from "../../app/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
-import { toTeamsActivity } from "../../render/teams/render.ts";
+import { ErrorCode, isAppError } from "../../core/errors.ts";
+import type { Message } from "../../core/messages/model.ts";
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  type AdaptiveCard,
+  toAdaptiveCard,
+  toTeamsActivity,
+} from "../../render/teams/render.ts";
 import { saveConversationReference } from "../../store/conversation-refs.ts";
 import { MB, readBody, sendJson } from "../http/body.ts";
 import type { HttpMetrics } from "../http/metrics.ts";
 import type { Route } from "../http/server.ts";
+import { channelOf, channelReference } from "./conversation-id.ts";
+import { createTeamsMessenger, type TeamsMessenger, type TeamsMessengerDeps } from "./teams-messenger.ts";
 
 // Just enough shape to refuse malformed activities with 400 before botbuilder sees
 // them (its own parser throws, which would otherwise become a 500).
@@ -46,7 +54,66 @@ export type TeamsApp = {
   route: Route;
   adapter: CloudAdapter;
   appId: string;
+  /**
+   * Proactive posts (digests, pulses, results) to conversations whose references are
+   * stored, through this adapter: the digest's Messenger and the pulse's PulseMessenger.
+   */
+  messenger: TeamsMessenger;
 };
+
+/** A click on an Action.Execute button (Universal Actions): the verb and data the renderer put there. */
+export type CardAction = {
+  verb: string;
+  data: Record<string, unknown>;
+  caller: ChatCaller;
+  /** the activity id of the message carrying the card, when Teams sends it */
+  messageId: string | null;
+};
+
+/**
+ * The card that replaces the clicked one for the person who clicked (Teams shows an
+ * Action.Execute's answer to that person only): a neutral message, or a card the
+ * adapter built itself (one with inputs, which the neutral model does not have).
+ */
+export type CardActionResult = { message: Message } | { card: AdaptiveCard };
+
+/** Answers a card action; null when the verb is not the handler's. */
+export type CardActionHandler = (action: CardAction) => Promise<CardActionResult | null>;
+
+export type TeamsDeps = {
+  chat: ChatCommands;
+  metrics?: HttpMetrics;
+  /** pulse votes and other card buttons; without it, clicks get a polite "not available" */
+  onCardAction?: CardActionHandler;
+  /** the messenger's own retries (Teams' rules by default; tests make them fast) */
+  messengerRetry?: TeamsMessengerDeps["retry"];
+};
+
+const CARD_ACTION_INVOKE = "adaptiveCard/action";
+const MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message";
+const ERROR_RESPONSE_TYPE = "application/vnd.microsoft.error";
+
+const CardActionValueSchema = z.object({
+  action: z.object({
+    type: z.literal("Action.Execute"),
+    verb: z.string().min(1),
+    data: z.record(z.string(), z.unknown()).nullish(),
+  }),
+});
+
+/**
+ * Who typed or clicked, and where: the Azure AD object id when Teams sends one (stable
+ * across bots), else the Teams user id; the channel without the thread part.
+ */
+export function callerOf(activity: Partial<Activity>): ChatCaller {
+  const caller: ChatCaller = {
+    platform: "teams",
+    userId: activity.from?.aadObjectId ?? activity.from?.id ?? "unknown",
+    channelId: activity.conversation?.id ? channelOf(activity.conversation.id) : "unknown",
+  };
+  if (activity.from?.name) caller.displayName = activity.from.name;
+  return caller;
+}
 
 /** Text typed to the bot, without the @mention and a leading slash ("/kpi" works too). */
 export function commandText(activity: Partial<Activity>): string {
@@ -59,7 +126,7 @@ export function commandText(activity: Partial<Activity>): string {
     .replace(/^\//, "");
 }
 
-export function createTeams(ctx: AppContext, deps: { chat: ChatCommands; metrics?: HttpMetrics }): TeamsApp {
+export function createTeams(ctx: AppContext, deps: TeamsDeps): TeamsApp {
   const appId = ctx.env.MicrosoftAppId ?? "";
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: appId,
@@ -77,29 +144,70 @@ export function createTeams(ctx: AppContext, deps: { chat: ChatCommands; metrics
 
   const onTurn = async (context: TurnContext) => {
     const activity = context.activity;
-    const reference = TurnContextClass.getConversationReference(activity) as ConversationReference;
+    const reference = channelReference(TurnContextClass.getConversationReference(activity));
     await saveConversationReference(ctx.db.prisma, ctx.workspace.id, "teams", reference);
     if (activity.type === ActivityTypes.Message) {
       const text = commandText(activity);
       deps.metrics?.chatCommands.inc({ platform: "teams", command: text.split(" ")[0] || "empty" });
-      const message = await deps.chat.handle(text === "" ? "help" : text, {
-        platform: "teams",
-        userId: activity.from?.aadObjectId ?? activity.from?.id ?? "unknown",
-        channelId: activity.conversation?.id ?? "unknown",
-      });
+      const message = await deps.chat.handle(text === "" ? "help" : text, callerOf(activity));
       await context.sendActivity(toTeamsActivity(message) as Partial<Activity>);
+      return;
+    }
+    if (activity.type === ActivityTypes.Invoke && activity.name === CARD_ACTION_INVOKE) {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: await answerCardAction(context) });
       return;
     }
     if (activity.type === ActivityTypes.ConversationUpdate) {
       const botAdded = (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id);
       if (botAdded) {
-        const message = await deps.chat.handle("help", {
-          platform: "teams",
-          userId: activity.from?.id ?? "unknown",
-          channelId: activity.conversation?.id ?? "unknown",
-        });
+        const message = await deps.chat.handle("help", callerOf(activity));
         await context.sendActivity(toTeamsActivity(message) as Partial<Activity>);
       }
+    }
+  };
+
+  /** The invoke response body: Teams shows its `value` card in place of the clicked one. */
+  const answerCardAction = async (context: TurnContext): Promise<{ status: number; body: unknown }> => {
+    const activity = context.activity;
+    const reply = (body: Record<string, unknown>) => ({ status: 200, body });
+    const parsed = CardActionValueSchema.safeParse(activity.value);
+    if (!parsed.success) {
+      return reply({
+        statusCode: 400,
+        type: ERROR_RESPONSE_TYPE,
+        value: { code: "BadRequest", message: "not an Action.Execute: value.action.verb is missing" },
+      });
+    }
+    const { verb, data } = parsed.data.action;
+    // one label for every button: verbs carry ids, which would grow the series without bound
+    deps.metrics?.chatCommands.inc({ platform: "teams", command: "card_action" });
+    if (!deps.onCardAction) {
+      return reply({ statusCode: 200, type: MESSAGE_RESPONSE_TYPE, value: "This button is not available here." });
+    }
+    try {
+      const result = await deps.onCardAction({
+        verb,
+        data: data ?? {},
+        caller: callerOf(activity),
+        messageId: activity.replyToId ?? null,
+      });
+      if (!result) {
+        return reply({ statusCode: 200, type: MESSAGE_RESPONSE_TYPE, value: "This button is no longer in use." });
+      }
+      const card = "card" in result ? result.card : toAdaptiveCard(result.message);
+      return reply({ statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card });
+    } catch (error) {
+      // A refusal the person can act on (closed pulse, bad input) is shown to them;
+      // anything else is logged and answered without internals.
+      if (isAppError(error) && error.code !== ErrorCode.Internal) {
+        return reply({ statusCode: 200, type: MESSAGE_RESPONSE_TYPE, value: error.message });
+      }
+      ctx.logger.error("teams card action failed", { verb, error: String((error as Error)?.stack ?? error) });
+      return reply({
+        statusCode: 500,
+        type: ERROR_RESPONSE_TYPE,
+        value: { code: "InternalError", message: "Something went wrong; the team has the details in the log." },
+      });
     }
   };
 
@@ -130,7 +238,14 @@ export function createTeams(ctx: AppContext, deps: { chat: ChatCommands; metrics
       );
     },
   };
-  return { route, adapter, appId };
+  const messenger = createTeamsMessenger({
+    adapter,
+    appId,
+    prisma: ctx.db.prisma,
+    logger: ctx.logger,
+    ...(deps.messengerRetry !== undefined ? { retry: deps.messengerRetry } : {}),
+  });
+  return { route, adapter, appId, messenger };
 }
 
 /** The small Express-like response surface botbuilder writes to. */
