@@ -1,0 +1,73 @@
+// `/kpi …`: answer privately, with a "Share in channel" button when the answer may
+// be shared. Thin: the grammar and the use cases live in answerKpiCommand.
+import type { App } from "@slack/bolt";
+import { answerKpiCommand, errorAnswer, type KpiAnswer, type KpiCaller } from "../../../app/answer-kpi-command.ts";
+import { appendBlocks, type Message } from "../../../core/messages/model.ts";
+import { toSlack } from "../../../render/slack/render.ts";
+import { isSlackAdmin } from "../admins.ts";
+import { ackWithinBudget, type Reply, responseType } from "../reply.ts";
+import type { SlackEnv } from "../slack-env.ts";
+import { workspaceOf } from "../workspace.ts";
+
+export const SHARE_ACTION_ID = "kpi_share";
+
+/** Metric labels stay few: free text (metric names, typos) is counted as "query". */
+const COMMAND_LABELS = new Set([
+  "help",
+  "funnel",
+  "compare",
+  "join",
+  "target",
+  "member",
+  "token",
+  "shared",
+  "digest",
+  "rituals",
+]);
+export function commandLabel(text: string): string {
+  const head = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
+  if (head === "") return "scorecard";
+  return COMMAND_LABELS.has(head) ? head : "query";
+}
+
+export function withShareButton(answer: KpiAnswer): Message {
+  if (answer.share === null) return answer.message;
+  return appendBlocks(answer.message, [
+    { type: "actions", buttons: [{ label: "Share in channel", actionId: SHARE_ACTION_ID, value: answer.share }] },
+  ]);
+}
+
+/** Renders for Slack; a message that cannot be rendered becomes the friendly (private) error instead. */
+export function renderForSlack(env: SlackEnv, message: Message, context: Record<string, unknown>): Reply {
+  try {
+    return { response_type: responseType(message), ...toSlack(message) };
+  } catch (error) {
+    return { response_type: "ephemeral", ...toSlack(errorAnswer(error, env.logger, context)) };
+  }
+}
+
+export function registerKpiCommand(app: App, env: SlackEnv): void {
+  app.command("/kpi", async ({ command, ack, respond, client, context }) => {
+    env.metrics?.chatCommands.inc({ platform: "slack", command: commandLabel(command.text) });
+    const workspace = workspaceOf(context);
+    const caller: KpiCaller = {
+      platform: "slack",
+      userId: command.user_id,
+      displayName: command.user_name,
+      channelId: command.channel_id,
+      isAdmin: () => isSlackAdmin({ client, prisma: env.prisma, workspaceId: workspace.id, userId: command.user_id }),
+    };
+    const where = { command: "/kpi", text: command.text, user: command.user_id, team: command.team_id };
+    const work = () =>
+      answerKpiCommand(env.commands, workspace, caller, command.text).then(
+        (answer) => renderForSlack(env, withShareButton(answer), where),
+        (error) => renderForSlack(env, errorAnswer(error, env.logger, where), where),
+      );
+    await ackWithinBudget({
+      work,
+      budgetMs: env.ackBudgetMs,
+      ack,
+      respond: command.response_url ? respond : undefined,
+    });
+  });
+}

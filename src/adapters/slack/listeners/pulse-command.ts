@@ -1,0 +1,88 @@
+// `/pulse …`: the bare command opens the form (views.open with the trigger id); the
+// rest (`/pulse "QUESTION"`, templates, close, results, list, stop) goes through the
+// platform-neutral handlePulseText, posting in the channel with this request's client.
+import type { App } from "@slack/bolt";
+import { errorAnswer } from "../../../app/answer-kpi-command.ts";
+import { handlePulseText, type PulseCaller, type PulseServices, withMessenger } from "../../../app/pulse.ts";
+import { isAppError } from "../../../core/errors.ts";
+import { createPulse, parsePulseSpec } from "../../../core/pulse/create-pulse.ts";
+import { parsePulseCommand } from "../../../core/pulse/parse-pulse-command.ts";
+import { toSlack } from "../../../render/slack/render.ts";
+import { isSlackAdmin } from "../admins.ts";
+import { messengerForClient } from "../pulse-messenger.ts";
+import { formErrorsFor, PULSE_FORM_CALLBACK, parsePulseForm, pulseFormView, type ViewState } from "../pulse-modal.ts";
+import { ackWithinBudget } from "../reply.ts";
+import type { SlackEnv } from "../slack-env.ts";
+import { workspaceOf } from "../workspace.ts";
+import { renderForSlack } from "./kpi-command.ts";
+
+export function registerPulseCommand(app: App, env: SlackEnv, services: PulseServices): void {
+  app.command("/pulse", async ({ command, ack, respond, client, context }) => {
+    env.metrics?.chatCommands.inc({ platform: "slack", command: "pulse" });
+    const workspace = workspaceOf(context);
+    const where = { command: "/pulse", channel: command.channel_id, team: command.team_id };
+    if (parsePulseCommand(command.text).kind === "form") {
+      await ack();
+      try {
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: pulseFormView({ channelId: command.channel_id, zone: workspace.timezone }),
+        });
+      } catch (error) {
+        await respond({ response_type: "ephemeral", ...toSlack(errorAnswer(error, env.logger, where)) });
+      }
+      return;
+    }
+    const caller: PulseCaller = {
+      workspace,
+      platform: "slack",
+      userId: command.user_id,
+      channelId: command.channel_id,
+      isAdmin: () => isSlackAdmin({ client, prisma: env.prisma, workspaceId: workspace.id, userId: command.user_id }),
+    };
+    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
+    const work = () =>
+      handlePulseText(command.text, caller, scoped.pulses).then(
+        (message) => renderForSlack(env, message, where),
+        (error) => renderForSlack(env, errorAnswer(error, env.logger, where), where),
+      );
+    await ackWithinBudget({ work, budgetMs: env.ackBudgetMs, ack, respond });
+  });
+
+  app.view(PULSE_FORM_CALLBACK, async ({ ack, view, body, client, context }) => {
+    const workspace = workspaceOf(context);
+    const parsed = parsePulseForm(view.state.values as ViewState, view.private_metadata);
+    if (!parsed.ok) {
+      await ack({ response_action: "errors", errors: parsed.errors });
+      return;
+    }
+    try {
+      parsePulseSpec(parsed.spec);
+    } catch (error) {
+      const issues = isAppError(error)
+        ? (error.details as { issues?: { path: PropertyKey[]; message: string }[] })?.issues
+        : undefined;
+      if (!issues) throw error;
+      await ack({ response_action: "errors", errors: formErrorsFor(issues) });
+      return;
+    }
+    await ack();
+    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
+    try {
+      await createPulse(scoped.pulses, {
+        workspaceId: workspace.id,
+        platform: "slack",
+        channelId: parsed.channelId,
+        createdBy: body.user.id,
+        spec: parsed.spec,
+      });
+    } catch (error) {
+      const rendered = toSlack(
+        errorAnswer(error, env.logger, { view: PULSE_FORM_CALLBACK, channel: parsed.channelId }),
+      );
+      await client.chat.postEphemeral({ channel: parsed.channelId, user: body.user.id, ...rendered } as Parameters<
+        typeof client.chat.postEphemeral
+      >[0]);
+    }
+  });
+}

@@ -1,0 +1,45 @@
+// Slack allows 3 s to acknowledge a command. Most answers are ready well before
+// that and go out in the acknowledgement itself (one round trip, nothing to lose);
+// a slower one is acknowledged empty at the budget and follows through response_url.
+import type { Message } from "../../core/messages/model.ts";
+
+export type Reply = { response_type: "ephemeral" | "in_channel"; text: string; blocks: unknown[] };
+
+/** A neutral message's visibility as Slack's response_type: private unless it says channel. */
+export function responseType(message: Message): Reply["response_type"] {
+  return message.visibility === "channel" ? "in_channel" : "ephemeral";
+}
+
+export async function ackWithinBudget(options: {
+  /** started only after an immediate ack when there is no budget */
+  work: () => Promise<Reply>;
+  budgetMs: number;
+  ack(reply?: Reply): Promise<void>;
+  /** absent when the request carried no response_url: then the answer must ride in the ack */
+  respond?: (reply: Reply) => Promise<unknown>;
+}): Promise<"in-ack" | "via-respond"> {
+  if (!options.respond) {
+    await options.ack(await options.work());
+    return "in-ack";
+  }
+  if (options.budgetMs > 0) {
+    const work = options.work();
+    const late = Symbol("late");
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<typeof late>((resolve) => {
+      timer = setTimeout(() => resolve(late), options.budgetMs);
+    });
+    const first = await Promise.race([work, budget]);
+    clearTimeout(timer);
+    if (first !== late) {
+      await options.ack(first);
+      return "in-ack";
+    }
+    await options.ack();
+    await options.respond(await work);
+    return "via-respond";
+  }
+  await options.ack();
+  await options.respond(await options.work());
+  return "via-respond";
+}

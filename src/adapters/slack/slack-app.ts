@@ -1,0 +1,195 @@
+// Tandem in Slack: a Bolt App on the shared HTTP server (POST /slack/events) or in
+// Socket Mode (SLACK_APP_TOKEN), for one workspace (SLACK_BOT_TOKEN) or many
+// through the OAuth install (SLACK_CLIENT_ID/SECRET/STATE_SECRET).
+import { App, type Authorize, webApi } from "@slack/bolt";
+import type { ChatFeatures } from "../../app/chat-commands.ts";
+import type { AppContext } from "../../app/context.ts";
+import { kpiDeps } from "../../app/kpi.ts";
+import { createSecretBox } from "../../core/crypto/secret-box.ts";
+import { AppError, ErrorCode } from "../../core/errors.ts";
+import type { Logger } from "../../core/ports.ts";
+import type { HttpMetrics } from "../http/metrics.ts";
+import type { Route } from "../http/server.ts";
+import { toBoltLogger } from "./bolt-logger.ts";
+import { createInstallationStore } from "./installation-store.ts";
+import { registerAppHome } from "./listeners/app-home.ts";
+import { registerKpiCommand } from "./listeners/kpi-command.ts";
+import { registerShareAction } from "./listeners/share-action.ts";
+import { createSlackOAuth } from "./oauth.ts";
+import { RouteReceiver } from "./receiver.ts";
+import type { SlackEnv } from "./slack-env.ts";
+import { workspaceMiddleware } from "./workspace.ts";
+import { yieldingStats } from "./yielding-stats.ts";
+
+/**
+ * The features besides /kpi (as chat-commands.ts takes them: `/kpi digest …`,
+ * `/kpi rituals`, `/kpi token`'s issuer), plus Slack-only wiring.
+ */
+export type SlackDeps = Omit<ChatFeatures, "pulse"> & {
+  metrics?: HttpMetrics;
+  /**
+   * more listeners, called with the app and the shared environment: `/pulse` and its
+   * buttons (registerPulseCommand, registerPulseActions with the PulseServices)
+   */
+  register?: ((app: App, env: SlackEnv) => void)[];
+  /** compute budget before a command is acknowledged empty (default: 0 on SQLite, 2 s on PostgreSQL) */
+  ackBudgetMs?: number;
+};
+
+export type SlackAdapter = {
+  app: App;
+  env: SlackEnv;
+  mode: "single" | "oauth";
+  transport: "http" | "socket";
+  /** POST /slack/events, and the install routes in OAuth mode */
+  routes: Route[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Bot identity is looked up once, lazily; a Web API that cannot say (a proxy, a fake) does not stop commands. */
+function singleWorkspaceAuthorize(token: string, client: webApi.WebClient, logger: Logger): Authorize<boolean> {
+  let identity: Promise<{ botUserId?: string; botId?: string }> | null = null;
+  return async () => {
+    identity ??= client.auth
+      .test({ token })
+      .then((result) => ({ botUserId: result.user_id, botId: result.bot_id }))
+      .catch((error: unknown) => {
+        logger.warn("slack auth.test failed; continuing without the bot's identity", { error: String(error) });
+        identity = null;
+        return {};
+      });
+    return { botToken: token, ...(await identity) };
+  };
+}
+
+/** Null when Slack is not configured; throws (one clear line) when it is configured inconsistently. */
+export function createSlack(ctx: AppContext, deps: SlackDeps = {}): SlackAdapter | null {
+  const { env, logger } = ctx;
+  const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
+  const socket = Boolean(env.SLACK_APP_TOKEN);
+  if (!env.SLACK_SIGNING_SECRET && !socket) {
+    if (env.SLACK_BOT_TOKEN || oauth) {
+      logger.warn("Slack is off: SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    return null;
+  }
+  if (oauth && !(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET)) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      "Slack OAuth install: set all three of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET",
+    );
+  }
+  if (oauth && env.SLACK_BOT_TOKEN) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      "Slack: SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID (OAuth install, many workspaces) exclude each other; unset one",
+    );
+  }
+  if (!oauth && !env.SLACK_BOT_TOKEN) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      "Slack: set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET (OAuth install)",
+    );
+  }
+  if (oauth && !env.TANDEM_ENCRYPTION_KEY) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      "TANDEM_ENCRYPTION_KEY: required for the Slack OAuth install, which stores each workspace's bot token " +
+        "encrypted (openssl rand -base64 32)",
+    );
+  }
+
+  const boltLogger = toBoltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    // a listener must not sit in Slack's default 30-minute retry schedule
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+    timeout: 10_000,
+  };
+  const shared = kpiDeps(ctx.db, ctx.clock);
+  const kpi = ctx.db.dialect === "sqlite" ? { ...shared, stats: yieldingStats(shared.stats) } : shared;
+  const slackEnv: SlackEnv = {
+    prisma: ctx.db.prisma,
+    clock: ctx.clock,
+    logger,
+    kpi,
+    metrics: deps.metrics,
+    // better-sqlite3 runs each query synchronously: no timer fires while one runs, and on a
+    // million facts one can take longer than Slack's 3 s. So on SQLite every command is
+    // acknowledged before any query and answered through response_url. PostgreSQL leaves
+    // the event loop free: answers ready within 2 s ride in the acknowledgement itself.
+    ackBudgetMs: deps.ackBudgetMs ?? (ctx.db.dialect === "postgres" ? 2_000 : 0),
+    commands: {
+      prisma: ctx.db.prisma,
+      kpi,
+      prefix: "/kpi",
+      ...(deps.issueToken ? { issueToken: deps.issueToken } : {}),
+      ...(deps.kpiSubcommands ? { subcommands: deps.kpiSubcommands } : {}),
+    },
+  };
+
+  const receiver = socket ? undefined : new RouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? "", logger });
+  const installation = oauth
+    ? createSlackOAuth({
+        clientId: env.SLACK_CLIENT_ID ?? "",
+        clientSecret: env.SLACK_CLIENT_SECRET ?? "",
+        stateSecret: env.SLACK_STATE_SECRET ?? "",
+        installationStore: createInstallationStore({
+          prisma: ctx.db.prisma,
+          box: createSecretBox(env.TANDEM_ENCRYPTION_KEY),
+          timezone: env.TANDEM_TIMEZONE,
+        }),
+        clientOptions,
+        logger,
+        boltLogger,
+      })
+    : null;
+
+  const app = new App({
+    ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN }),
+    logger: boltLogger,
+    clientOptions,
+    convoStore: false,
+    authorize: installation
+      ? (source) => installation.installer.authorize(source)
+      : singleWorkspaceAuthorize(
+          env.SLACK_BOT_TOKEN ?? "",
+          new webApi.WebClient(undefined, { ...clientOptions, logger: boltLogger }),
+          logger,
+        ),
+  });
+  app.error(async (error) => {
+    logger.error("slack listener failed", { error: String((error as Error)?.stack ?? error) });
+  });
+  app.use(
+    workspaceMiddleware(
+      installation
+        ? { kind: "oauth", prisma: ctx.db.prisma, timezone: env.TANDEM_TIMEZONE }
+        : { kind: "single", workspace: ctx.workspace },
+    ),
+  );
+  registerKpiCommand(app, slackEnv);
+  registerShareAction(app, slackEnv);
+  registerAppHome(app, slackEnv);
+  for (const register of deps.register ?? []) register(app, slackEnv);
+
+  const routes: Route[] = [];
+  if (receiver) routes.push({ method: "POST", path: "/slack/events", handler: receiver.handler });
+  if (installation) routes.push(...installation.routes);
+
+  return {
+    app,
+    env: slackEnv,
+    mode: installation ? "oauth" : "single",
+    transport: socket ? "socket" : "http",
+    routes,
+    // the HTTP receiver has nothing to start (the shared server carries it); Socket Mode connects here
+    start: async () => {
+      if (socket) await app.start();
+    },
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}

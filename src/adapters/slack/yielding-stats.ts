@@ -1,0 +1,23 @@
+// better-sqlite3 answers each query synchronously, and a chain of awaited queries
+// resolves through microtasks only: while one /kpi computes, no socket is read and
+// no request is acknowledged. So on SQLite the aggregates run one at a time, each
+// after a turn of the event loop: between two queries, pending requests are read
+// and acknowledged, and a loop turn never carries more than one query.
+import { setImmediate as turn } from "node:timers/promises";
+import type { FactStats } from "../../core/ports.ts";
+
+export function yieldingStats(stats: FactStats): FactStats {
+  let tail: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(query: () => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => {
+      await turn();
+      return query();
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    measures: (workspaceId, window) => oneAtATime(() => stats.measures(workspaceId, window)),
+    recurring: (workspaceId, startMs, endMs) => oneAtATime(() => stats.recurring(workspaceId, startMs, endMs)),
+  };
+}

@@ -1,0 +1,67 @@
+// Chat users and the department each works in (one row per workspace, platform, user).
+import { AppError, ErrorCode } from "../core/errors.ts";
+import { recordAudit } from "./audit-log.ts";
+import type { Db } from "./database.ts";
+
+export type MemberDepartment = { key: string; name: string };
+
+export async function findMemberDepartment(
+  prisma: Db,
+  workspaceId: number,
+  platform: string,
+  userId: string,
+): Promise<MemberDepartment | null> {
+  const member = await prisma.member.findUnique({
+    where: { workspaceId_platform_userId: { workspaceId, platform, userId } },
+    include: { department: true },
+  });
+  return member?.department ? { key: member.department.key, name: member.department.name } : null;
+}
+
+export async function listDepartments(prisma: Db, workspaceId: number): Promise<MemberDepartment[]> {
+  const rows = await prisma.department.findMany({ where: { workspaceId }, orderBy: { key: "asc" } });
+  return rows.map((row) => ({ key: row.key, name: row.name }));
+}
+
+/** Places a user in a department (creating the member row), and audits the change. */
+export async function setMemberDepartment(
+  prisma: Db,
+  spec: {
+    workspaceId: number;
+    platform: string;
+    userId: string;
+    departmentKey: string;
+    displayName?: string | null;
+    actor: string;
+  },
+): Promise<{ previous: string | null; department: MemberDepartment }> {
+  return prisma.$transaction(async (tx) => {
+    const department = await tx.department.findUnique({
+      where: { workspaceId_key: { workspaceId: spec.workspaceId, key: spec.departmentKey } },
+    });
+    if (!department) throw new AppError(ErrorCode.NotFound, `no department ${spec.departmentKey}`);
+    const where = {
+      workspaceId_platform_userId: { workspaceId: spec.workspaceId, platform: spec.platform, userId: spec.userId },
+    };
+    const before = await tx.member.findUnique({ where, include: { department: true } });
+    await tx.member.upsert({
+      where,
+      create: {
+        workspaceId: spec.workspaceId,
+        platform: spec.platform,
+        userId: spec.userId,
+        departmentId: department.id,
+        displayName: spec.displayName ?? null,
+      },
+      update: { departmentId: department.id, ...(spec.displayName ? { displayName: spec.displayName } : {}) },
+    });
+    const previous = before?.department?.key ?? null;
+    await recordAudit(tx, {
+      workspaceId: spec.workspaceId,
+      actor: spec.actor,
+      action: "member.department",
+      detail: { platform: spec.platform, userId: spec.userId, from: previous, to: department.key },
+    });
+    return { previous, department: { key: department.key, name: department.name } };
+  });
+}

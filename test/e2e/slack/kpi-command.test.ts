@@ -1,0 +1,122 @@
+// `/kpi` over HTTP against the real server: signed exactly as Slack signs, answers
+// read from the HTTP response or the response_url post.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../../helpers/databases.ts";
+import { answerText, type SlackTestServer, seedFunnel, startSlackTestServer } from "./slack-server.ts";
+
+describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
+  let server: SlackTestServer;
+
+  beforeAll(async () => {
+    server = await startSlackTestServer(dialect);
+    await seedFunnel(server.ctx.db.prisma, server.ctx.workspace.id);
+  });
+  afterAll(async () => server?.stop());
+
+  it("answers /kpi cac 2026-09 privately with the figure formatted as KPI-DEFINITIONS.md says", async () => {
+    const answer = await server.kpi("cac 2026-09");
+    expect(answer.response_type).toBe("ephemeral");
+    const text = answerText(answer);
+    expect(text).toContain("Customer acquisition cost");
+    expect(text).toContain("5,000");
+    expect(text).toContain("5,500"); // previous month
+    expect(text).toContain("September 2026");
+  });
+
+  it("shows new revenue as 157,500 with a sparkline of the last 8 months", async () => {
+    const answer = await server.kpi("new revenue 2026-09");
+    const text = answerText(answer);
+    expect(text).toContain("157,500");
+    expect(text).toContain("Trend, last 8 months");
+    expect(text).toContain("2026-02"); // the oldest of the 8 points
+  });
+
+  it("reads a multi-word alias with a quarter", async () => {
+    const answer = await server.kpi("customer acquisition cost 2026-Q3");
+    expect(answerText(answer)).toContain("Q3 2026");
+  });
+
+  it("offers a Share in channel button carrying the command with its period spelled out", async () => {
+    const answer = await server.kpi("cac");
+    const actions = answer.blocks.find((block) => block.type === "actions") as
+      | { elements: { action_id: string; value: string }[] }
+      | undefined;
+    expect(actions?.elements[0]).toMatchObject({ action_id: "kpi_share", value: "cac 2026-09" });
+  });
+
+  it("shows the shared metrics to someone without a department", async () => {
+    const answer = await server.kpi("", { userId: "UNOBODY" });
+    const text = answerText(answer);
+    expect(text).toContain("Shared metrics · September 2026");
+    expect(text).toContain("/kpi join DEPARTMENT");
+  });
+
+  it("shows the funnel with its bottleneck", async () => {
+    const answer = await server.kpi("funnel 2026-09");
+    const text = answerText(answer);
+    expect(text).toContain("Funnel · September 2026");
+    for (const figure of ["200", "80", "40", "30", "21", "40.0%", "70.0%"]) expect(text).toContain(figure);
+    expect(text).toContain("Bottleneck:* Opportunities → Won deals");
+  });
+
+  it("shows a department's scorecard", async () => {
+    const answer = await server.kpi("marketing 2026-09");
+    const text = answerText(answer);
+    expect(text).toContain("Marketing · September 2026");
+    expect(text).toContain("Cost per lead");
+  });
+
+  it("compares two departments on the metrics they share", async () => {
+    const answer = await server.kpi("compare marketing sales 2026-09");
+    const text = answerText(answer);
+    expect(text).toContain("Marketing × Sales: shared metrics");
+    expect(text).toContain("Customer acquisition cost");
+    expect(text).not.toContain("Cost per lead"); // marketing's alone
+  });
+
+  it("answers help", async () => {
+    const answer = await server.kpi("help");
+    expect(answerText(answer)).toContain("/kpi funnel [PERIOD]");
+  });
+
+  it("suggests metrics for an unknown one instead of an error dump", async () => {
+    const answer = await server.kpi("cack 2026-09");
+    const text = answerText(answer);
+    expect(text).toContain("I don't know the metric");
+    expect(text).toContain("cac");
+    expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("explains the period forms for an unknown period", async () => {
+    const answer = await server.kpi("cac 2026-13");
+    expect(answerText(answer)).toMatch(/period|month/i);
+  });
+
+  it("names the departments for an unknown one in compare", async () => {
+    const answer = await server.kpi("compare marketing finance");
+    const text = answerText(answer);
+    expect(text).toContain("finance");
+    expect(text).toContain("marketing, ");
+  });
+});
+
+describe.each([
+  { budget: 0, path: "acknowledged empty, then answered through response_url" },
+  { budget: 10_000, path: "answered in the acknowledgement itself" },
+])("/kpi with a $budget ms budget", ({ budget, path }) => {
+  let server: SlackTestServer;
+
+  beforeAll(async () => {
+    server = await startSlackTestServer("sqlite", { deps: { ackBudgetMs: budget } });
+    await seedFunnel(server.ctx.db.prisma, server.ctx.workspace.id);
+  });
+  afterAll(async () => server?.stop());
+
+  it(`is ${path}`, async () => {
+    server.fake.reset();
+    const answer = await server.kpi("new_revenue 2026-09");
+    expect(answer.response_type).toBe("ephemeral");
+    expect(answerText(answer)).toContain("157,500");
+    expect(server.fake.responses.length).toBe(budget === 0 ? 1 : 0);
+  });
+});

@@ -1,0 +1,59 @@
+// Which Slack the configuration asks for: off, HTTP or Socket Mode, one workspace
+// or the OAuth install; inconsistent settings stop start-up with one clear line.
+import { describe, expect, it } from "vitest";
+import { createSlack } from "../../../../src/adapters/slack/slack-app.ts";
+import type { AppContext } from "../../../../src/app/context.ts";
+import { parseEnv } from "../../../../src/config/env.ts";
+import { createLogger } from "../../../../src/core/logger.ts";
+
+function context(vars: Record<string, string>): AppContext {
+  return {
+    env: parseEnv(vars),
+    // nothing touches the database until a request arrives
+    db: { prisma: {}, dialect: "sqlite" } as unknown as AppContext["db"],
+    workspace: { id: 1, platform: "local", externalId: "default", timezone: "UTC", grossMargin: 1, settings: "{}" },
+    clock: { now: () => new Date() },
+    logger: createLogger("silent"),
+    close: async () => {},
+  };
+}
+
+const OAUTH = { SLACK_CLIENT_ID: "1.2", SLACK_CLIENT_SECRET: "s", SLACK_STATE_SECRET: "state" };
+
+describe("createSlack", () => {
+  it("is off without Slack credentials", () => {
+    expect(createSlack(context({}))).toBeNull();
+  });
+
+  it("serves POST /slack/events for one workspace with a signing secret and a bot token", () => {
+    const slack = createSlack(context({ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1" }));
+    expect(slack).toMatchObject({ mode: "single", transport: "http" });
+    expect(slack?.routes.map((route) => `${route.method} ${route.path}`)).toEqual(["POST /slack/events"]);
+  });
+
+  it("adds the install routes in OAuth mode", () => {
+    const slack = createSlack(
+      context({ SLACK_SIGNING_SECRET: "x", ...OAUTH, TANDEM_ENCRYPTION_KEY: "0123456789abcdef0123" }),
+    );
+    expect(slack?.mode).toBe("oauth");
+    expect(slack?.routes.map((route) => `${route.method} ${route.path}`)).toEqual([
+      "POST /slack/events",
+      "GET /slack/install",
+      "GET /slack/oauth_redirect",
+    ]);
+  });
+
+  it("uses Socket Mode with an app token, and then needs no public route", () => {
+    const slack = createSlack(context({ SLACK_APP_TOKEN: "xapp-1-A1-1-abc", SLACK_BOT_TOKEN: "xoxb-1" }));
+    expect(slack).toMatchObject({ mode: "single", transport: "socket", routes: [] });
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: "x" }, /set SLACK_BOT_TOKEN .* or SLACK_CLIENT_ID/],
+    [{ SLACK_SIGNING_SECRET: "x", SLACK_CLIENT_ID: "1.2" }, /set all three of SLACK_CLIENT_ID/],
+    [{ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1", ...OAUTH }, /exclude each other/],
+    [{ SLACK_SIGNING_SECRET: "x", ...OAUTH }, /TANDEM_ENCRYPTION_KEY: required/],
+  ])("refuses an inconsistent configuration %j", (vars, message) => {
+    expect(() => createSlack(context(vars))).toThrow(message);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { parseKpiCommand, parseMention, parseNumber } from "../../../../src/core/kpi/parse-kpi-command.ts";
+import { isPeriodText } from "../../../../src/core/kpi/periods.ts";
+
+const ctx = {
+  departments: [
+    { key: "marketing", name: "Marketing" },
+    { key: "sales", name: "Sales" },
+    { key: "customer_success", name: "Customer Success" },
+  ],
+  isPeriodText,
+};
+const parse = (text: string) => parseKpiCommand(text, ctx);
+
+describe("the /kpi grammar", () => {
+  it("reads an empty command, or a bare period, as the caller's scorecard", () => {
+    expect(parse("")).toEqual({ kind: "scorecard", period: "" });
+    expect(parse("  2026-Q3 ")).toEqual({ kind: "scorecard", period: "2026-Q3" });
+  });
+
+  it("leaves metric words and period to the snapshot use case", () => {
+    expect(parse("cac 2026-09")).toEqual({ kind: "metric", words: "cac 2026-09" });
+    expect(parse("customer acquisition cost")).toEqual({ kind: "metric", words: "customer acquisition cost" });
+  });
+
+  it("recognises departments by key or name, with or without a period", () => {
+    expect(parse("Marketing")).toEqual({ kind: "department", department: "marketing", period: "" });
+    expect(parse("customer success 2026-W38")).toEqual({
+      kind: "department",
+      department: "customer_success",
+      period: "2026-W38",
+    });
+  });
+
+  it("reads funnel, help, shared and compare", () => {
+    expect(parse("funnel")).toEqual({ kind: "funnel", period: "" });
+    expect(parse("FUNNEL 2026-09")).toEqual({ kind: "funnel", period: "2026-09" });
+    expect(parse("help")).toEqual({ kind: "help" });
+    expect(parse("shared quarter")).toEqual({ kind: "shared", period: "quarter" });
+    expect(parse("compare Marketing vs sales 2026-Q3")).toEqual({
+      kind: "compare",
+      a: "marketing",
+      b: "sales",
+      period: "2026-Q3",
+    });
+    expect(parse("compare marketing")).toMatchObject({ kind: "invalid" });
+  });
+
+  it("reads join, member and token", () => {
+    expect(parse("join customer success")).toEqual({ kind: "join", department: "customer success" });
+    expect(parse("join")).toMatchObject({ kind: "invalid" });
+    expect(parse("member <@U12AB|grace> sales")).toEqual({
+      kind: "member",
+      userId: "U12AB",
+      userName: "grace",
+      department: "sales",
+    });
+    expect(parse("member @grace sales")).toMatchObject({ kind: "invalid" });
+    expect(parse("token crm-sync")).toEqual({ kind: "token", name: "crm-sync" });
+    expect(parse("token two words")).toMatchObject({ kind: "invalid" });
+  });
+
+  it("reads targets: multi-word metric, value, optional grain and department", () => {
+    expect(parse("target cac 1,300")).toEqual({
+      kind: "target",
+      metric: "cac",
+      value: 1300,
+      percent: false,
+      grain: null,
+      department: null,
+    });
+    expect(parse("target lead to mql rate 35% quarterly customer success")).toEqual({
+      kind: "target",
+      metric: "lead to mql rate",
+      value: 0.35,
+      percent: true,
+      grain: "quarter",
+      department: "customer success",
+    });
+    expect(parse("target 35%")).toMatchObject({ kind: "invalid" });
+    expect(parse("target cac")).toMatchObject({ kind: "invalid" });
+  });
+});
+
+describe("numbers and mentions", () => {
+  it.each([
+    ["35%", { value: 0.35, percent: true }],
+    ["0.35", { value: 0.35, percent: false }],
+    ["1,300", { value: 1300, percent: false }],
+    ["$4500", { value: 4500, percent: false }],
+    ["-2.5", { value: -2.5, percent: false }],
+    [".5", { value: 0.5, percent: false }],
+  ])("parses %s", (text, expected) => {
+    expect(parseNumber(text)).toEqual(expected);
+  });
+
+  it.each(["abc", "1,30", "12a", "%", ""])("refuses %s", (text) => {
+    expect(parseNumber(text)).toBeNull();
+  });
+
+  it("parses Slack's escaped mentions only", () => {
+    expect(parseMention("<@U123>")).toEqual({ userId: "U123", userName: null });
+    expect(parseMention("<@W9|ada lovelace>")).toEqual({ userId: "W9", userName: "ada lovelace" });
+    expect(parseMention("<#C123|general>")).toBeNull();
+    expect(parseMention("@ada")).toBeNull();
+  });
+});
