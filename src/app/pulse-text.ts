@@ -1,0 +1,211 @@
+// `/pulse …` as typed on any surface (Slack's slash command, the console, Teams): the
+// grammar of parse-pulse-command.ts, answered by the pulse use cases as neutral messages.
+import { AppError, ErrorCode } from "../core/errors.ts";
+import { type Message, makeMessage } from "../core/messages/model.ts";
+import { closePulse, pulseResults } from "../core/pulse/close-pulse.ts";
+import { createPulse, quickPulseSpec, templateSpec } from "../core/pulse/create-pulse.ts";
+import { formatWhen, note } from "../core/pulse/messages.ts";
+import { parsePulseCommand } from "../core/pulse/parse-pulse-command.ts";
+import type { PulseDeps } from "../core/pulse/ports.ts";
+import { recordAnswer } from "../core/pulse/record-answer.ts";
+import { TEMPLATES } from "../core/pulse/templates.ts";
+import type { Pulse } from "../core/pulse/types.ts";
+import type { Database } from "../store/database.ts";
+import { loadConfigAdmins } from "../store/kpi-settings.ts";
+import type { WorkspaceRow } from "../store/workspaces.ts";
+import type { ChatCaller } from "./chat-commands.ts";
+import type { PulseServices } from "./pulse.ts";
+
+export type PulseCaller = {
+  workspace: WorkspaceRow;
+  platform: string;
+  userId: string;
+  channelId: string;
+  /** asked only to close or stop someone else's pulse */
+  isAdmin(): Promise<boolean>;
+};
+
+function help(prefix: string): Message {
+  return makeMessage(
+    [
+      { type: "header", text: "Pulse surveys" },
+      {
+        type: "section",
+        text: [
+          `\`${prefix} "How well did sales and marketing work together this week?"\`: a 1–5 agreement pulse, open 24 h`,
+          `\`${prefix} "QUESTION" 48h #communication named\`: options: how long, a tag, not anonymous`,
+          `\`${prefix} handoff\`: the reciprocal lead hand-off pulse (\`${prefix} templates\` lists them all)`,
+          `\`${prefix}\` alone: the full form (Slack), up to 5 questions, weekly repeats`,
+          `\`${prefix} close [NUMBER]\`, \`${prefix} results [NUMBER]\`, \`${prefix} list\`, \`${prefix} stop [NUMBER]\` (weekly repeats)`,
+        ].join("\n"),
+      },
+      {
+        type: "context",
+        text: "Pulses are anonymous unless you say `named`: nobody, admins included, can see who answered what.",
+      },
+    ],
+    { visibility: "private" },
+  );
+}
+
+function templatesMessage(prefix: string): Message {
+  return makeMessage(
+    [
+      { type: "header", text: "Pulse templates" },
+      {
+        type: "section",
+        text: TEMPLATES.map(
+          (t) => `\`${prefix} ${t.key}\`: *${t.title}* (${t.questions.length} questions). ${t.description}`,
+        ).join("\n"),
+      },
+    ],
+    { visibility: "private" },
+  );
+}
+
+async function findPulse(
+  deps: PulseDeps,
+  caller: PulseCaller,
+  pulseId: number | null,
+  statuses: Pulse["status"][],
+  what: string,
+): Promise<Pulse> {
+  if (pulseId !== null) {
+    const pulse = await deps.store.get(pulseId);
+    if (pulse && pulse.workspaceId === caller.workspace.id && pulse.platform === caller.platform) return pulse;
+    throw new AppError(ErrorCode.NotFound, `There is no pulse #${pulseId} here.`);
+  }
+  const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: caller.channelId, statuses };
+  const pulse = await deps.store.latestInChannel(where);
+  if (!pulse) throw new AppError(ErrorCode.NotFound, `There is no ${what} pulse in this channel.`);
+  return pulse;
+}
+
+async function mayManage(caller: PulseCaller, pulse: Pulse, verb: string): Promise<void> {
+  if (pulse.createdBy === caller.userId || (await caller.isAdmin())) return;
+  throw new AppError(
+    ErrorCode.Forbidden,
+    `Only the person who created pulse #${pulse.id}, or an admin, can ${verb} it.`,
+  );
+}
+
+/** `/pulse …` typed on any surface; Slack intercepts the bare `/pulse` (its modal) before this. */
+export async function handlePulseText(
+  text: string,
+  caller: PulseCaller,
+  deps: PulseDeps,
+  options: { prefix?: string } = {},
+): Promise<Message> {
+  const prefix = options.prefix ?? "/pulse";
+  const command = parsePulseCommand(text);
+  const zone = caller.workspace.timezone;
+  const base = {
+    workspaceId: caller.workspace.id,
+    platform: caller.platform,
+    channelId: caller.channelId,
+    createdBy: caller.userId,
+  };
+  switch (command.kind) {
+    case "form":
+    case "help":
+      return help(prefix);
+    case "templates":
+      return templatesMessage(prefix);
+    case "invalid":
+      throw new AppError(ErrorCode.InvalidInput, command.message);
+    case "ask":
+    case "template": {
+      const options = {
+        ...(command.durationMs !== undefined ? { durationMs: command.durationMs } : {}),
+        ...(command.anonymous !== undefined ? { anonymous: command.anonymous } : {}),
+      };
+      const spec =
+        command.kind === "ask"
+          ? quickPulseSpec(command.question, { ...options, ...(command.tag ? { tag: command.tag } : {}) })
+          : templateSpec(command.key, options);
+      const created = await createPulse(deps, { ...base, spec });
+      if (!created.posted) return created.message;
+      return note(
+        `Pulse #${created.pulse.id} is posted. It closes ${formatWhen(created.pulse.closesAt, zone)}; \`${prefix} close\` closes it sooner.`,
+      );
+    }
+    case "close": {
+      const pulse = await findPulse(deps, caller, command.pulseId, ["open"], "open");
+      await mayManage(caller, pulse, "close");
+      const outcome = await closePulse(deps, { pulseId: pulse.id, actor: `${caller.platform}:${caller.userId}` });
+      if (!outcome.closed) return note(`Pulse #${pulse.id} is already closed.`);
+      return outcome.posted
+        ? note(`Pulse #${pulse.id} is closed; the results are posted in the channel.`)
+        : outcome.message;
+    }
+    case "results": {
+      const pulse = await findPulse(deps, caller, command.pulseId, ["closed"], "closed");
+      const results = await pulseResults(deps, pulse.id);
+      if (!results)
+        return note(
+          `Pulse #${pulse.id} is still open: results appear when it closes, ${formatWhen(pulse.closesAt, zone)}.`,
+        );
+      return { ...results.message, visibility: "private" };
+    }
+    case "list": {
+      const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: caller.channelId };
+      const pulses = await deps.store.listInChannel({ ...where, statuses: ["open", "scheduled"] });
+      if (pulses.length === 0)
+        return note(`No open pulses in this channel. \`${prefix} help\` shows how to start one.`);
+      const lines = await Promise.all(
+        pulses.map(async (p) => {
+          if (p.status === "scheduled") return `• #${p.id} *${p.title}*: next opens ${formatWhen(p.opensAt, zone)}`;
+          const count = await deps.store.countRespondents(p.id);
+          return `• #${p.id} *${p.title}*: ${count} answered, closes ${formatWhen(p.closesAt, zone)}${p.recurrence ? " (weekly)" : ""}`;
+        }),
+      );
+      return note(lines.join("\n"));
+    }
+    case "stop": {
+      const pulse = await findPulse(deps, caller, command.pulseId, ["open", "scheduled"], "open or scheduled");
+      await mayManage(caller, pulse, "stop");
+      const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: pulse.channelId };
+      const series = (await deps.store.listInChannel({ ...where, statuses: ["open", "scheduled"] })).filter(
+        (p) => p.recurrence && p.title === pulse.title,
+      );
+      const stopped = await deps.store.stopRecurrence(series.map((p) => p.id));
+      return note(stopped > 0 ? `“${pulse.title}” won't repeat any more.` : `Pulse #${pulse.id} doesn't repeat.`);
+    }
+    case "answer": {
+      const pulse = await findPulse(deps, caller, command.pulseId, ["open"], "open");
+      const question = pulse.questions.find((q) => q.position === command.position);
+      if (!question) throw new AppError(ErrorCode.NotFound, `Pulse #${pulse.id} has no question ${command.position}.`);
+      const yesNo: Record<string, string> = { yes: "1", y: "1", no: "0", n: "0" };
+      const value = question.kind === "yesno" ? (yesNo[command.value.toLowerCase()] ?? command.value) : command.value;
+      const outcome = await recordAnswer(deps, {
+        pulseId: pulse.id,
+        questionId: question.id,
+        platform: caller.platform,
+        userId: caller.userId,
+        ...(question.kind === "text" ? { text: command.value } : { value }),
+      });
+      return outcome.message;
+    }
+  }
+}
+
+/** `pulse …` for chat-commands' ChatFeatures.pulse (the console and Teams). */
+export function chatPulseFeature(services: PulseServices, db: Database) {
+  return (request: { workspace: WorkspaceRow; caller: ChatCaller; args: string }): Promise<Message> => {
+    const { workspace, caller } = request;
+    return handlePulseText(
+      request.args,
+      {
+        workspace,
+        platform: caller.platform,
+        userId: caller.userId,
+        channelId: caller.channelId,
+        // the console is the operator at the machine; in Teams, the admins the metrics config names
+        isAdmin: async () =>
+          caller.platform === "local" || (await loadConfigAdmins(db.prisma, workspace.id)).includes(caller.userId),
+      },
+      services.pulses,
+      { prefix: caller.platform === "teams" ? "pulse" : "/pulse" },
+    );
+  };
+}

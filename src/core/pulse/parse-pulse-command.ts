@@ -1,0 +1,138 @@
+// The `/pulse` grammar, the same on every surface:
+//   /pulse                         the form (Slack's modal; elsewhere, help)
+//   /pulse "QUESTION" [48h] [#tag] [named]
+//   /pulse handoff | alignment | … [48h] [named]   a template
+//   /pulse templates | list | help
+//   /pulse close [ID] | results [ID] | stop [ID]
+//   /pulse answer ID QUESTION_NUMBER VALUE          (console and Teams typing)
+import { TEMPLATES } from "./templates.ts";
+import { MAX_DURATION_MS } from "./types.ts";
+
+export type PulseOptions = { durationMs?: number; tag?: string; anonymous?: boolean };
+
+export type PulseCommand =
+  | { kind: "form" }
+  | { kind: "help" }
+  | { kind: "templates" }
+  | { kind: "list" }
+  | ({ kind: "ask"; question: string } & PulseOptions)
+  | ({ kind: "template"; key: string } & PulseOptions)
+  | { kind: "close" | "results" | "stop"; pulseId: number | null }
+  | { kind: "answer"; pulseId: number; position: number; value: string }
+  | { kind: "invalid"; message: string };
+
+const OPEN_QUOTES = new Set(['"', "“", "”", "„", "«", "'"]);
+const CLOSE_QUOTES: Record<string, string[]> = {
+  '"': ['"', "”", "“"],
+  "“": ["”", '"', "“"],
+  "”": ["”", '"'],
+  "„": ["“", "”", '"'],
+  "«": ["»"],
+  "'": ["'"],
+};
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** Slack escapes &, < and > in command text. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+function parseId(word: string | undefined): number | null | "bad" {
+  if (word === undefined) return null;
+  const match = /^#?(\d+)$/.exec(word);
+  return match ? Number(match[1]) : "bad";
+}
+
+function parseOptions(words: string[]): PulseOptions | string {
+  const options: PulseOptions = {};
+  for (const word of words) {
+    const duration = /^(\d+)(m|min|h|d|w)$/i.exec(word);
+    if (duration) {
+      const ms = Number(duration[1]) * (UNIT_MS[(duration[2] ?? "h").toLowerCase()[0] ?? "h"] ?? 0);
+      if (ms <= 0 || ms > MAX_DURATION_MS) return `“${word}”: a pulse stays open between 5 minutes and 30 days`;
+      options.durationMs = ms;
+    } else if (/^#[A-Za-z][\w]*$/.test(word)) {
+      options.tag = word.slice(1).toLowerCase();
+    } else if (/^named$/i.test(word)) {
+      options.anonymous = false;
+    } else if (/^anonymous$/i.test(word)) {
+      options.anonymous = true;
+    } else {
+      return `I don't understand “${word}” after the question. Options: a duration (4h, 48h, 3d), a #tag, or named.`;
+    }
+  }
+  return options;
+}
+
+export function parsePulseCommand(input: string): PulseCommand {
+  const text = unescapeSlack(input).trim();
+  if (text === "") return { kind: "form" };
+  const words = text.split(/\s+/);
+  const head = (words[0] ?? "").toLowerCase();
+  const rest = words.slice(1);
+
+  switch (head) {
+    case "help":
+    case "?":
+      return { kind: "help" };
+    case "templates":
+      return { kind: "templates" };
+    case "list":
+      return { kind: "list" };
+    case "close":
+    case "results":
+    case "stop": {
+      const id = parseId(rest[0]);
+      if (id === "bad" || rest.length > 1) return { kind: "invalid", message: `Usage: /pulse ${head} [PULSE_NUMBER]` };
+      return { kind: head, pulseId: id };
+    }
+    case "answer": {
+      const [id, position, ...value] = rest;
+      const pulseId = parseId(id);
+      if (typeof pulseId !== "number" || !/^\d+$/.test(position ?? "") || value.length === 0) {
+        return {
+          kind: "invalid",
+          message: "Usage: /pulse answer PULSE_NUMBER QUESTION_NUMBER ANSWER (1–5, 0–10, yes/no, or text)",
+        };
+      }
+      return { kind: "answer", pulseId, position: Number(position), value: value.join(" ") };
+    }
+  }
+
+  if (TEMPLATES.some((t) => t.key === head)) {
+    const options = parseOptions(rest);
+    return typeof options === "string"
+      ? { kind: "invalid", message: options }
+      : { kind: "template", key: head, ...options };
+  }
+  if (head === "template") {
+    const key = (rest[0] ?? "").toLowerCase();
+    const options = parseOptions(rest.slice(1));
+    if (typeof options === "string") return { kind: "invalid", message: options };
+    return { kind: "template", key, ...options };
+  }
+
+  const open = text[0] ?? "";
+  if (OPEN_QUOTES.has(open)) {
+    const closers = CLOSE_QUOTES[open] ?? [open];
+    let end = -1;
+    for (let i = text.length - 1; i > 0; i--) {
+      if (closers.includes(text[i] ?? "")) {
+        end = i;
+        break;
+      }
+    }
+    if (end <= 1)
+      return {
+        kind: "invalid",
+        message: 'Put the question in quotes: /pulse "How well did sales and marketing work together this week?"',
+      };
+    const question = text.slice(1, end).trim();
+    const after = text.slice(end + 1).trim();
+    const options = parseOptions(after === "" ? [] : after.split(/\s+/));
+    if (typeof options === "string") return { kind: "invalid", message: options };
+    return { kind: "ask", question, ...options };
+  }
+  // Without quotes the whole text is the question.
+  return { kind: "ask", question: text };
+}

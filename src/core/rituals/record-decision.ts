@@ -1,0 +1,69 @@
+// "Record decision": the first decision recorded closes the ritual (compare-and-set
+// open → decided) and is posted in the thread with the poll's tally.
+import { AppError, ErrorCode } from "../errors.ts";
+import type { Message } from "../messages/model.ts";
+import { decisionMessage } from "./messages.ts";
+import type { RitualDeps } from "./ports.ts";
+import { DECISION_CHARS, type Ritual } from "./types.ts";
+
+export async function recordDecision(
+  deps: RitualDeps,
+  request: {
+    ritualId: number;
+    platform: string;
+    userId: string;
+    displayName: string;
+    decision: string;
+    metricName?: string;
+  },
+): Promise<{ ritual: Ritual; message: Message; posted: boolean }> {
+  const decision = request.decision.trim();
+  if (decision === "") throw new AppError(ErrorCode.InvalidInput, "Write the decision, in a sentence or two.");
+  if (Array.from(decision).length > DECISION_CHARS) {
+    throw new AppError(ErrorCode.InvalidInput, `Keep the decision under ${DECISION_CHARS} characters.`);
+  }
+  const ritual = await deps.store.get(request.ritualId);
+  if (!ritual || ritual.platform !== request.platform)
+    throw new AppError(ErrorCode.NotFound, "I can't find that ritual any more.");
+  const won = await deps.store.decide({
+    ritualId: ritual.id,
+    decision,
+    decidedBy: request.displayName,
+    now: deps.clock.now(),
+  });
+  if (!won) {
+    const current = await deps.store.get(ritual.id);
+    throw new AppError(
+      ErrorCode.Conflict,
+      `A decision was already recorded${current?.decidedBy ? ` by ${current.decidedBy}` : ""}: “${current?.decision ?? ""}”.`,
+    );
+  }
+  await deps.store.audit({
+    workspaceId: ritual.workspaceId,
+    actor: `${request.platform}:${request.userId}`,
+    action: "ritual.decided",
+    detail: { ritualId: ritual.id, metric: ritual.metricKey, period: ritual.periodKey },
+  });
+  const decided = (await deps.store.get(ritual.id)) ?? ritual;
+  const tally = await deps.store.tally(ritual.id);
+  const message = decisionMessage(decided, request.metricName ?? ritual.metricKey, tally, request.displayName);
+  const messenger = deps.messengers[ritual.platform];
+  let posted = false;
+  if (messenger) {
+    try {
+      await messenger.post(
+        {
+          platform: ritual.platform,
+          workspaceId: ritual.workspaceId,
+          channelId: ritual.channelId,
+          ...(ritual.threadId ? { threadId: ritual.threadId } : {}),
+        },
+        message,
+      );
+      posted = true;
+    } catch (error) {
+      deps.logger.error("ritual decision could not be posted", { ritualId: ritual.id, error: String(error) });
+    }
+  }
+  return { ritual: decided, message, posted };
+}

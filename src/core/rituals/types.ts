@@ -1,0 +1,33 @@
+// Rituals: a shared metric off track becomes a conversation under the digest, with a
+// one-tap "why" poll and a recorded decision.
+export const WHY_REASONS = ["data", "process", "expected", "other"] as const;
+export type WhyReason = (typeof WHY_REASONS)[number];
+
+export const WHY_LABELS: Record<WhyReason, string> = {
+  data: "Data problem",
+  process: "Process",
+  expected: "Expected",
+  other: "Other",
+};
+
+export type RitualStatus = "open" | "decided";
+
+export type Ritual = {
+  id: number;
+  workspaceId: number;
+  metricKey: string;
+  periodKey: string;
+  platform: string;
+  channelId: string;
+  /** the digest message the ritual is a thread under */
+  threadId: string | null;
+  status: RitualStatus;
+  decision: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+};
+
+export type Tally = Record<WhyReason, number>;
+
+export const DECISION_CHARS = 1_000;
