@@ -7,11 +7,17 @@ import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
 import { createHttpServer, type Route } from "../adapters/http/server.ts";
 import { digestJob, platformMessenger } from "../adapters/scheduler/digest-job.ts";
 import { createScheduler } from "../adapters/scheduler/scheduler.ts";
+import { schedulerSlackMessenger } from "../adapters/slack/pulse-messenger.ts";
 import { createSlack } from "../adapters/slack/slack-app.ts";
+import { installationBotTokens } from "../adapters/slack/slack-messenger.ts";
+import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
 import { createTeams } from "../adapters/teams/teams-app.ts";
+import { createSecretBox } from "../core/crypto/secret-box.ts";
+import type { PulseMessenger } from "../core/pulse/ports.ts";
 import { type ChatCommands, createChatCommands } from "./chat-commands.ts";
 import type { AppContext } from "./context.ts";
 import { createFeatures } from "./features.ts";
+import { createPulseServices, openRituals } from "./pulse.ts";
 
 export type RunningServer = {
   port: number;
@@ -44,11 +50,31 @@ export async function startServer(
       return chat.handle(...args);
     },
   };
+  // Pulses post and update through one messenger per platform, filled in below.
+  const pulseMessengers: Record<string, PulseMessenger> = {};
+  const pulses = createPulseServices({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    env: ctx.env,
+    messengers: pulseMessengers,
+  });
+  ctx.logger.info("pulse answers keyed", { source: pulses.keySource });
+  let pulseActions: PulseCardActions | undefined;
   // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
   // activities, as the Bot Framework Emulator sends them.
-  const teams = createTeams(ctx, { metrics, chat: chatRef });
-  const messenger = platformMessenger(ctx, teams.messenger ?? null);
-  const features = createFeatures(ctx, { messenger });
+  const teams = createTeams(ctx, {
+    metrics,
+    chat: chatRef,
+    onCardAction: (action) => {
+      if (!pulseActions) throw new Error("card actions are not ready yet");
+      return pulseActions.handle(action);
+    },
+  });
+  pulseMessengers.teams = teams.messenger;
+  pulseActions = createPulseCardActions(pulses);
+  const messenger = platformMessenger(ctx, teams.messenger);
+  const features = createFeatures(ctx, { messenger, pulses });
   chat = createChatCommands(ctx, features);
 
   const routes: Route[] = [
@@ -62,7 +88,18 @@ export async function startServer(
     ...(features.issueToken ? { issueToken: features.issueToken } : {}),
     ...(features.slackListeners ? { register: features.slackListeners } : {}),
   });
-  if (slack) routes.push(...slack.routes);
+  if (slack) {
+    routes.push(...slack.routes);
+    const { SLACK_BOT_TOKEN, TANDEM_ENCRYPTION_KEY } = ctx.env;
+    pulseMessengers.slack = schedulerSlackMessenger({
+      client: slack.app.client,
+      botToken: SLACK_BOT_TOKEN
+        ? async () => SLACK_BOT_TOKEN
+        : TANDEM_ENCRYPTION_KEY
+          ? installationBotTokens(ctx.db.prisma, createSecretBox(TANDEM_ENCRYPTION_KEY))
+          : async () => null,
+    });
+  }
 
   const http = createHttpServer(routes, { logger: ctx.logger, metrics });
   const port = await http.listen(options.port ?? ctx.env.PORT, options.host);
@@ -74,6 +111,16 @@ export async function startServer(
       "digests",
       await digestJob(ctx, {
         messenger,
+        afterPost: async ({ digest, target, messageId, period }) => {
+          await openRituals(pulses, {
+            workspaceId: target.workspaceId,
+            platform: target.platform,
+            channelId: target.channelId,
+            threadId: messageId,
+            period,
+            offTrackSharedMetrics: digest.metrics.filter((metric) => metric.status === "off_track"),
+          });
+        },
         onReport: (reports) => {
           for (const report of reports) {
             metrics.deliveries.inc({ platform: report.platform, kind: "digest", outcome: report.outcome });
@@ -97,6 +144,7 @@ export async function startServer(
     chat,
     stop: async () => {
       await scheduler.stop();
+      await pulseActions?.idle();
       await slack?.stop();
       await http.close();
     },

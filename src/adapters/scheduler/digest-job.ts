@@ -25,6 +25,8 @@ export type DigestJobOptions = {
   leaseMs?: number;
   /** called with what each run did (for metrics) */
   onReport?: (reports: DigestRunReport[]) => void;
+  /** after a digest is posted (rituals) */
+  afterPost?: RunDueDigestsDeps["afterPost"];
 };
 
 /** host:pid:random, so a claim says which process holds it */
@@ -82,6 +84,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(renderChart ? { renderChart } : {}),
+    ...(options.afterPost ? { afterPost: options.afterPost } : {}),
   };
 }
 

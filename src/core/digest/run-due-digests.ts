@@ -49,6 +49,11 @@ export type RunDueDigestsDeps = {
   renderChart?: ChartRenderer;
   /** digests posted at once (default 4) */
   concurrency?: number;
+  /**
+   * Called once a digest is posted (rituals open their threads under it). Its failure is
+   * logged, never undoes or repeats the post.
+   */
+  afterPost?: (posted: { digest: Digest; target: DeliveryTarget; messageId: string; period: Period }) => Promise<void>;
 };
 
 export type DigestRunOutcome =
@@ -184,10 +189,11 @@ async function runOne(
     return report("exhausted", { detail });
   }
 
+  let digest: Digest;
   let message: Message;
   let attachments: Attachment[] = [];
   try {
-    const digest = await buildDigest(deps.kpi, {
+    digest = await buildDigest(deps.kpi, {
       workspaceId: subscription.workspaceId,
       zone: subscription.workspaceZone,
       period: period.key,
@@ -229,6 +235,13 @@ async function runOne(
       deps.logger.error("digest posted, but this worker no longer held its claim", { ...log, runId: claim.runId });
     } else {
       deps.logger.info("digest posted", { ...log, messageId: posted.messageId, attempt: claim.attempt });
+    }
+    if (marked && deps.afterPost) {
+      await deps
+        .afterPost({ digest, target, messageId: posted.messageId, period })
+        .catch((error: unknown) =>
+          deps.logger.error("after-digest work failed", { ...log, error: String((error as Error)?.stack ?? error) }),
+        );
     }
     return report("posted", { attempt: claim.attempt, messageId: posted.messageId });
   } catch (error) {
