@@ -44,14 +44,78 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 export function parseOccurredAt(text: string, zone: string): number | string {
   const trimmed = text.trim();
   if (BARE_DATE.test(trimmed)) {
+    const key = `${zone} ${trimmed}`;
+    const cached = bareDates.get(key);
+    if (cached !== undefined) return cached;
     const day = DateTime.fromISO(trimmed, { zone });
-    return day.isValid ? day.startOf("day").toMillis() : `not a real date: ${JSON.stringify(trimmed)}`;
+    const result = day.isValid ? day.startOf("day").toMillis() : `not a real date: ${JSON.stringify(trimmed)}`;
+    if (bareDates.size >= 10_000) bareDates.clear();
+    bareDates.set(key, result);
+    return result;
   }
   if (INSTANT.test(trimmed)) {
+    const fast = plainInstantMs(trimmed);
+    if (fast !== undefined) return fast;
     const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
     return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
   }
   return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+}
+
+// Imports parse millions of timestamps and luxon costs ~10 µs each, most of an
+// import's time. Bare dates repeat (a year has 365), so they are cached per zone; an
+// instant whose every part is in the ordinary range is computed directly, with the
+// same arithmetic as luxon (fraction truncated to milliseconds); anything unusual
+// (hour 24, odd offsets, day 31 of a short month) still goes through luxon, which
+// decides and words the outcome. test/unit/core/facts/parse-fact.test.ts checks the
+// fast path against luxon.
+const bareDates = new Map<string, number | string>();
+const INSTANT_PARTS =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2})?)$/i;
+const DAY_MS = 86_400_000;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Epoch ms of an ordinary ISO instant, or undefined to leave the case to luxon. */
+export function plainInstantMs(text: string): number | undefined {
+  const m = INSTANT_PARTS.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const offsetHours = m[9] === undefined ? 0 : Number(m[9]);
+  const offsetMinutes = m[10] === undefined ? 0 : Number(m[10]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const millis = m[7] === undefined ? 0 : Math.floor(Number.parseFloat(`0.${m[7]}`) * 1000);
+  const offset = (m[8] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  return (
+    daysFromCivil(year, month, day) * DAY_MS +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    second * 1000 +
+    millis -
+    offset * 60_000
+  );
 }
 
 function text(raw: unknown): string | null {

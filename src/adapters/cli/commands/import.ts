@@ -1,12 +1,101 @@
-// Placeholder until the command lands; replaced by its implementation.
+// `tandem import FILE [--skip-invalid]`: load facts from CSV, NDJSON or a JSON
+// document. All-or-nothing unless --skip-invalid; every bad row is named on stderr.
+import { constants } from "node:fs";
+import { access, open, stat } from "node:fs/promises";
+import { openContext } from "../../../app/context.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
-import type { CliCommand } from "../io.ts";
+import { type ImportReport, importFacts, type RawRow } from "../../../core/facts/import-facts.ts";
+import { readFacts } from "../../../core/facts/read-facts.ts";
+import { createFactSink } from "../../../store/fact-repository.ts";
+import type { CliCommand, CliIo } from "../io.ts";
+
+const USAGE = "tandem import FILE [--skip-invalid] [--workspace ID]";
+
+type ImportArgs = { file: string; skipInvalid: boolean; workspaceId?: number };
+
+export function parseImportArgs(args: string[]): ImportArgs {
+  let file: string | undefined;
+  let skipInvalid = false;
+  let workspaceId: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--skip-invalid") skipInvalid = true;
+    else if (arg === "--workspace") {
+      const id = Number(args[++i]);
+      if (!Number.isInteger(id) || id <= 0)
+        throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id\nusage: ${USAGE}`);
+      workspaceId = id;
+    } else if (arg.startsWith("--"))
+      throw new AppError(ErrorCode.InvalidInput, `unknown option ${arg}\nusage: ${USAGE}`);
+    else if (file === undefined) file = arg;
+    else
+      throw new AppError(ErrorCode.InvalidInput, `one file at a time, got ${JSON.stringify(arg)} too\nusage: ${USAGE}`);
+  }
+  if (file === undefined) throw new AppError(ErrorCode.InvalidInput, `which file?\nusage: ${USAGE}`);
+  return { file, skipInvalid, workspaceId };
+}
+
+/** Fails early, with a plain message, when the file cannot be read. */
+async function checkReadable(file: string): Promise<void> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new AppError(ErrorCode.InvalidInput, `cannot import ${file}: not a file`);
+    await access(file, constants.R_OK);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(error);
+    throw new AppError(ErrorCode.InvalidInput, `cannot read ${file}: ${reason}`);
+  }
+}
+
+async function rowsOf(file: string): Promise<AsyncIterable<RawRow>> {
+  if (file === "-") return readFacts(process.stdin);
+  const handle = await open(file, "r");
+  return readFacts(handle.createReadStream({ highWaterMark: 256 * 1024 }), { name: file });
+}
+
+export function printReport(report: ImportReport, io: CliIo, skipInvalid: boolean): void {
+  for (const error of report.errors) io.err(`line ${error.line}: ${error.field}: ${error.message}`);
+  if (report.omittedErrors > 0) io.err(`… and ${report.omittedErrors} more problems not listed`);
+  io.out(`inserted ${report.inserted}, duplicates ${report.duplicates}, rejected ${report.rejected}`);
+  if (!report.committed) {
+    const fatal = report.errors.some((error) => error.field === "header" || error.field === "document");
+    io.err(
+      fatal || skipInvalid
+        ? "nothing was written: the file cannot be read as facts"
+        : `nothing was written: ${report.rejected} invalid row${report.rejected === 1 ? "" : "s"} ` +
+            `(${report.valid} valid). Fix them, or use --skip-invalid to write the valid rows only.`,
+    );
+  }
+}
 
 export const importCommand: CliCommand = {
   name: "import",
-  usage: "tandem import",
-  summary: "",
-  async run() {
-    throw new AppError(ErrorCode.Unavailable, "tandem import is not available yet");
+  usage: USAGE,
+  summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
+  async run(args, io) {
+    const options = parseImportArgs(args);
+    if (options.file !== "-") await checkReadable(options.file);
+    const rows = await rowsOf(options.file);
+    const ctx = await openContext();
+    try {
+      let workspace = ctx.workspace;
+      if (options.workspaceId !== undefined && options.workspaceId !== workspace.id) {
+        const found = await ctx.db.prisma.workspace.findUnique({ where: { id: options.workspaceId } });
+        if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${options.workspaceId}`);
+        workspace = found;
+      }
+      const report = await importFacts(
+        rows,
+        // The CLI is the bulk path: straight through the driver on SQLite (see fact-repository.ts).
+        { sink: createFactSink(ctx.db, workspace.id, { via: "driver" }), zone: workspace.timezone },
+        { skipInvalid: options.skipInvalid },
+      );
+      printReport(report, io, options.skipInvalid);
+      return report.committed ? 0 : 1;
+    } finally {
+      await ctx.close();
+    }
   },
 };
