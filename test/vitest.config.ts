@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most suites wait on a database, not the CPU: more workers than cores pays off.
+    maxWorkers: 4,
   },
 });
