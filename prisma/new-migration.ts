@@ -25,7 +25,18 @@ writeFileSync(fromPostgres, derivePostgresSchema(readFileSync(migratedPath, "utf
 function diff(config: string, from: string, to: string): string {
   return execFileSync(
     "npx",
-    ["prisma", "migrate", "diff", "--config", config, "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"],
+    [
+      "prisma",
+      "migrate",
+      "diff",
+      "--config",
+      config,
+      "--from-schema-datamodel",
+      from,
+      "--to-schema-datamodel",
+      to,
+      "--script",
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
 }

@@ -197,7 +197,9 @@ export function toAdaptiveCard(message: Message): AdaptiveCard {
 export function toTeamsActivity(message: Message): TeamsActivity {
   const activity: TeamsActivity = {
     type: "message",
-    summary: Array.from(message.text.split("\n")[0] ?? "").slice(0, 200).join(""),
+    summary: Array.from(message.text.split("\n")[0] ?? "")
+      .slice(0, 200)
+      .join(""),
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: toAdaptiveCard(message) }],
   };
   const bytes = jsonBytes(activity);
