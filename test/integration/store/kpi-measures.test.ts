@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FACT_KINDS, type Fact } from "../../../src/core/facts/fact.ts";
-import { type ClosedPulseData, computeMeasures, computeRecurring } from "../../../src/core/kpi/reference-measures.ts";
+import { type ClosedPulseData, computeMeasures, computeRecurring, emptyMeasures } from "../../../src/core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures } from "../../../src/core/kpi/types.ts";
 import { createSqlFactStats } from "../../../src/store/kpi-measures.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
@@ -108,34 +108,7 @@ const MRR = [
   fact("mrr", "2026-03-01T00:00:00Z", "V", { value: 60 }),
 ];
 
-const EMPTY: Measures = {
-  leads: 0,
-  mqls: 0,
-  sqls: 0,
-  opportunities: 0,
-  dealsWon: 0,
-  dealsLost: 0,
-  newCustomers: 0,
-  newRevenue: 0,
-  marketingSpend: 0,
-  salesSpend: 0,
-  salesCycleDaysSum: 0,
-  salesCycleCount: 0,
-  npsPromoters: 0,
-  npsDetractors: 0,
-  npsAnswers: 0,
-  csatSum: 0,
-  csatCount: 0,
-  revenueByChannel: {},
-  leadsByChannel: {},
-  marketingSpendByChannel: {},
-  salesSpendByChannel: {},
-  collaborationSum: 0,
-  collaborationCount: 0,
-  collaborationByDepartment: {},
-  pulseRespondents: 0,
-  pulseAsked: 0,
-};
+const EMPTY: Measures = emptyMeasures();
 
 async function createWorkspace(test: TestDatabase, externalId: string): Promise<number> {
   const workspace = await test.db.prisma.workspace.create({ data: { platform: "local", externalId } });
