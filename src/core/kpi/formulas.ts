@@ -125,11 +125,16 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
   };
 }
 
+/** The smallest group whose pulse answers may be shown apart (never below 3). */
+export const MIN_PULSE_GROUP = 3;
+
 /** Label → number breakdowns of the metrics that carry one (channels; departments for collaboration). */
 export function metricBreakdowns(measures: Measures): Record<string, Record<string, number>> {
   const collaboration: Record<string, number> = {};
   for (const [department, { sum, count }] of Object.entries(measures.collaborationByDepartment)) {
-    if (count > 0) collaboration[department] = sum / count;
+    // Pulse answers are anonymous: a department's mean is shown only when at least
+    // MIN_PULSE_GROUP answers stand behind it, the same floor pulse results use.
+    if (count >= MIN_PULSE_GROUP) collaboration[department] = sum / count;
   }
   return {
     revenue_by_channel: { ...measures.revenueByChannel },

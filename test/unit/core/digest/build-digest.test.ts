@@ -114,9 +114,9 @@ describe("buildDigest on the hand-computed September", () => {
     expect(digest.pulse?.participation.value).toBe(0.7);
     expect(digest.pulse?.byDepartment).toEqual([
       { key: "marketing", name: "Marketing", score: 4 },
-      { key: "sales", name: "Sales", score: 2.5 },
+      { key: "sales", name: "Sales", score: 2 },
     ]);
-    expect(digest.pulse?.gap).toMatchObject({ high: { key: "marketing" }, low: { key: "sales" }, points: 1.5 });
+    expect(digest.pulse?.gap).toMatchObject({ high: { key: "marketing" }, low: { key: "sales" }, points: 2 });
   });
 
   it("has no pulse side before any pulse closed", async () => {
@@ -151,7 +151,7 @@ describe("digestMessage", () => {
     expect(text).toContain("Funnel bottleneck: MQLs → SQLs.");
     expect(text).toContain("Pulse: collaboration 3.0 of 5");
     expect(text).toContain("participation 70.0%");
-    expect(text).toContain("Gap between departments: 1.5 points, Marketing 4.0 and Sales 2.5.");
+    expect(text).toContain("Gap between departments: 2.0 points, Marketing 4.0 and Sales 2.0.");
     expect(text).toContain("• Marketing — On track: 1, At risk: 1, Off track: 2");
   });
 
@@ -193,7 +193,7 @@ describe("digestJson", () => {
     expect(json.pulse).toMatchObject({
       collaborationScore: 3,
       participation: 0.7,
-      byDepartment: { marketing: 4, sales: 2.5 },
+      byDepartment: { marketing: 4, sales: 2 },
     });
     expect(json.pairs[0].departments).toEqual(["marketing", "sales"]);
   });

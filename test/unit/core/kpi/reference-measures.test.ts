@@ -26,9 +26,9 @@ describe("computeMeasures", () => {
       npsAnswers: 5,
       csatSum: 12,
       csatCount: 3,
-      collaborationSum: 9,
-      collaborationCount: 3,
-      collaborationByDepartment: { marketing: { sum: 4, count: 1 }, sales: { sum: 5, count: 2 } },
+      collaborationSum: 18,
+      collaborationCount: 6,
+      collaborationByDepartment: { marketing: { sum: 12, count: 3 }, sales: { sum: 6, count: 3 } },
       pulseRespondents: 7,
       pulseAsked: 10,
     });

@@ -76,9 +76,13 @@ export const SEPTEMBER_PULSES: ClosedPulseData[] = [
     asked: 10,
     respondents: 7,
     collaborationAnswers: [
+      // three answers a department: the floor under which a department's mean is hidden
+      { department: "marketing", value: 4 },
+      { department: "marketing", value: 4 },
       { department: "marketing", value: 4 },
       { department: "sales", value: 3 },
       { department: "sales", value: 2 },
+      { department: "sales", value: 1 },
     ],
   },
   { closedMs: Date.parse("2026-08-30T15:00:00Z"), asked: 5, respondents: 5, collaborationAnswers: [] },
@@ -133,5 +137,5 @@ export const SEPTEMBER_BREAKDOWNS: Record<string, Record<string, number>> = {
   leads: { paid_search: 2, unknown: 1, webinar: 2 },
   marketing_spend: { paid_search: 4_000, unknown: 2_000 },
   sales_spend: { outbound: 6_000 },
-  collaboration_score: { marketing: 4, sales: 2.5 },
+  collaboration_score: { marketing: 4, sales: 2 },
 };
