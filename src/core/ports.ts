@@ -17,6 +17,11 @@ export type Logger = {
 export type FactStats = {
   measures(workspaceId: number, window: Window): Promise<Measures>;
   recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures>;
+  /**
+   * `measures(…).newRevenue` alone, for windows where only that is read (the period
+   * before the previous one, for growth). Optional: without it the engine asks `measures`.
+   */
+  newRevenue?(workspaceId: number, window: Window): Promise<number>;
 };
 
 /** Reads a workspace's KPI settings (src/store/kpi-settings.ts implements it). */

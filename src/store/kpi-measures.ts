@@ -32,6 +32,12 @@ FROM facts
 WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
   AND occurred_ms >= ? AND occurred_ms < ?`;
 
+// new_revenue_growth's previous value needs only this of the period before the previous.
+const WINDOW_NEW_REVENUE = `
+SELECT SUM(value) AS new_revenue
+FROM facts
+WHERE workspace_id = ? AND kind = 'won' AND occurred_ms >= ? AND occurred_ms < ?`;
+
 // The breakdowns come back as rows (part, label, a, b, c, d) of one statement, to save
 // round trips; each part below fills the columns it needs. Every number is cast to a
 // double: Prisma's SQLite adapter types a column by its first value, and a first
@@ -323,6 +329,11 @@ export function createSqlFactStats(db: Database): FactStats {
         }
       }
       return m;
+    },
+
+    async newRevenue(workspaceId: number, window: Window): Promise<number> {
+      const [row = {}] = await query(WINDOW_NEW_REVENUE, [workspaceId, window.startMs, window.endMs]);
+      return num(row.new_revenue);
     },
 
     recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures> {

@@ -19,5 +19,11 @@ export function yieldingStats(stats: FactStats): FactStats {
   return {
     measures: (workspaceId, window) => oneAtATime(() => stats.measures(workspaceId, window)),
     recurring: (workspaceId, startMs, endMs) => oneAtATime(() => stats.recurring(workspaceId, startMs, endMs)),
+    newRevenue: (workspaceId, window) =>
+      oneAtATime(() =>
+        stats.newRevenue
+          ? stats.newRevenue(workspaceId, window)
+          : stats.measures(workspaceId, window).then((measures) => measures.newRevenue),
+      ),
   };
 }

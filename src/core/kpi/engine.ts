@@ -1,6 +1,8 @@
 // The KPI engine: metric values for periods, from the FactStats port. Each window's
 // measures are fetched at most once per call, all in parallel, and only the inputs
-// the asked metrics (and the custom metrics they use) need.
+// the asked metrics (and the custom metrics they use) need. A growth metric's previous
+// value reaches back to the period before the previous one; only new revenue and the
+// mrr at one instant are read there, never full measures.
 import { AppError, ErrorCode } from "../errors.ts";
 import type { FactStats } from "../ports.ts";
 import { BUILTIN_METRICS, type Catalog } from "./catalog.ts";
@@ -9,7 +11,7 @@ import { METRIC_INPUTS, type MetricInput, metricBreakdowns, metricValues } from 
 import { monthBefore, previousPeriod, shiftPeriod } from "./periods.ts";
 import { emptyMeasures, emptyRecurring } from "./reference-measures.ts";
 import { changeOf, statusFor, targetFor } from "./status.ts";
-import type { KpiSettings, Measures, MetricResult, Period, RecurringMeasures, Snapshot } from "./types.ts";
+import type { KpiSettings, Measures, MetricResult, Period, RecurringMeasures, Snapshot, Window } from "./types.ts";
 
 export type KpiEngineDeps = { stats: FactStats; settings: KpiSettings; catalog: Catalog };
 
@@ -27,12 +29,11 @@ type PeriodValues = { values: Record<string, number | null>; measures: Measures 
 
 export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest): Promise<Snapshot> {
   const defs = req.metricKeys.map((key) => metricDef(deps.catalog, key));
-  const plan = planFor(deps, req.metricKeys);
+  const plan = planFor(deps, req.metricKeys, { valuesOnly: false });
   const fetch = windowFetcher(deps.stats, req.workspaceId);
-  const [current, previous] = await Promise.all([
-    valuesAt(deps, plan, fetch, req.period),
-    valuesAt(deps, plan, fetch, previousPeriod(req.period)),
-  ]);
+  // The previous period asks first, so the current one's growth reuses its measures.
+  const previousValues = valuesAt(deps, plan, fetch, previousPeriod(req.period));
+  const [current, previous] = await Promise.all([valuesAt(deps, plan, fetch, req.period), previousValues]);
   const breakdowns = metricBreakdowns(current.measures);
   const department = req.department ?? null;
 
@@ -62,9 +63,11 @@ export async function computeSeries(
   req: SeriesRequest,
 ): Promise<{ period: Period; value: number | null }[]> {
   metricDef(deps.catalog, req.metricKey);
-  const plan = planFor(deps, [req.metricKey]);
+  // Values only: no breakdowns, and no previous-period values beyond what a growth needs.
+  const plan = planFor(deps, [req.metricKey], { valuesOnly: true });
   const fetch = windowFetcher(deps.stats, req.workspaceId);
   const periods = Array.from({ length: Math.max(0, req.count) }, (_, i) => shiftPeriod(req.period, i - req.count + 1));
+  // Oldest first, so each period's growth reuses the newRevenue its predecessor asked for.
   const all = await Promise.all(periods.map((period) => valuesAt(deps, plan, fetch, period)));
   return periods.map((period, i) => ({ period, value: all[i]?.values[req.metricKey] ?? null }));
 }
@@ -75,10 +78,23 @@ function metricDef(catalog: Catalog, key: string) {
   return def;
 }
 
-type Plan = { inputs: Set<MetricInput>; customs: CompiledMetric[] };
+type Plan = {
+  inputs: Set<MetricInput>;
+  customs: CompiledMetric[];
+  /** fetch newRevenue alone where the metrics would fetch measures */
+  newRevenueOnly: boolean;
+};
 
-/** Which inputs the asked metrics need, following custom formulas down to built-in metrics. */
-function planFor(deps: KpiEngineDeps, metricKeys: string[]): Plan {
+/** Built-in metrics whose value reads nothing of the measures but newRevenue. */
+const NEW_REVENUE_METRICS = new Set(["new_revenue", "new_revenue_growth", "revenue_by_channel"]);
+
+/**
+ * Which inputs the asked metrics need, following custom formulas down to built-in metrics.
+ * `valuesOnly` (a series) may answer the new-revenue metrics from newRevenue alone; a
+ * snapshot keeps full measures for its breakdowns and for values that sum revenue per
+ * channel exactly as before.
+ */
+function planFor(deps: KpiEngineDeps, metricKeys: string[], options: { valuesOnly: boolean }): Plan {
   const customDefs = deps.catalog.all.filter((def) => def.formula !== undefined);
   const compiled = compileCustomMetrics(
     customDefs,
@@ -89,6 +105,7 @@ function planFor(deps: KpiEngineDeps, metricKeys: string[]): Plan {
 
   const inputs = new Set<MetricInput>();
   const usedCustoms = new Set<string>();
+  let newRevenueOnly = options.valuesOnly;
   const visit = (key: string) => {
     const custom = customByKey.get(key);
     if (custom) {
@@ -97,15 +114,25 @@ function planFor(deps: KpiEngineDeps, metricKeys: string[]): Plan {
       for (const ref of custom.formula.refs) visit(ref);
       return;
     }
-    for (const input of METRIC_INPUTS[key] ?? []) inputs.add(input);
+    const needs = METRIC_INPUTS[key] ?? [];
+    if (needs.includes("measures") && !NEW_REVENUE_METRICS.has(key)) newRevenueOnly = false;
+    for (const input of needs) inputs.add(input);
   };
   for (const key of metricKeys) visit(key);
-  return { inputs, customs: compiled.ordered.filter((metric) => usedCustoms.has(metric.def.key)) };
+  return {
+    inputs,
+    customs: compiled.ordered.filter((metric) => usedCustoms.has(metric.def.key)),
+    newRevenueOnly,
+  };
 }
 
 type WindowFetcher = {
-  measures(period: { startMs: number; endMs: number }): Promise<Measures>;
+  measures(window: Window): Promise<Measures>;
+  /** the window's newRevenue: from its measures when those are asked for anyway */
+  newRevenue(window: Window): Promise<number>;
   recurring(startMs: number, endMs: number): Promise<RecurringMeasures>;
+  /** the mrr at an instant, as a recurring call so it shares the batch's instants */
+  mrrAt(ms: number): Promise<number>;
 };
 
 /** Memoises the port per window for one call, so overlapping needs share one query. */
@@ -120,31 +147,55 @@ function windowFetcher(stats: FactStats, workspaceId: number): WindowFetcher {
     }
     return hit;
   };
-  return {
+  const newRevenue = new Map<string, Promise<number>>();
+  /** recurring calls by their end: each one's mrrAtEnd is the mrr at that instant */
+  const recurringByEnd = new Map<number, Promise<RecurringMeasures>>();
+  const fetcher: WindowFetcher = {
     measures: ({ startMs, endMs }) =>
       memo(measures, `${startMs}:${endMs}`, () => stats.measures(workspaceId, { startMs, endMs })),
-    recurring: (startMs, endMs) =>
-      memo(recurring, `${startMs}:${endMs}`, () => stats.recurring(workspaceId, startMs, endMs)),
+    newRevenue: ({ startMs, endMs }) => {
+      const key = `${startMs}:${endMs}`;
+      const asked = measures.get(key);
+      if (asked) return asked.then((m) => m.newRevenue);
+      return memo(newRevenue, key, () =>
+        stats.newRevenue
+          ? stats.newRevenue(workspaceId, { startMs, endMs })
+          : fetcher.measures({ startMs, endMs }).then((m) => m.newRevenue),
+      );
+    },
+    recurring: (startMs, endMs) => {
+      const hit = memo(recurring, `${startMs}:${endMs}`, () => stats.recurring(workspaceId, startMs, endMs));
+      if (!recurringByEnd.has(endMs)) recurringByEnd.set(endMs, hit);
+      return hit;
+    },
+    mrrAt: (ms) => (recurringByEnd.get(ms) ?? fetcher.recurring(ms, ms)).then((r) => r.mrrAtEnd),
   };
+  return fetcher;
 }
 
 async function valuesAt(deps: KpiEngineDeps, plan: Plan, fetch: WindowFetcher, period: Period): Promise<PeriodValues> {
   const needs = (input: MetricInput) => plan.inputs.has(input);
   const before = needs("previousMeasures") || needs("previousRecurring") ? previousPeriod(period) : null;
   // Inputs no asked metric uses stay empty: their values are computed but never read.
-  const [current, recurring, churnWindow, previousMeasures, previousRecurring] = await Promise.all([
-    needs("measures") ? fetch.measures(period) : emptyMeasures(),
+  // `current` first: a later period's `before` is this one, and reuses its measures.
+  const [current, recurring, churnWindow, previousNewRevenue, previousMrr] = await Promise.all([
+    !needs("measures")
+      ? emptyMeasures()
+      : plan.newRevenueOnly
+        ? fetch.newRevenue(period).then((newRevenue) => ({ ...emptyMeasures(), newRevenue }))
+        : fetch.measures(period),
     needs("recurring") ? fetch.recurring(period.startMs, period.endMs) : emptyRecurring(),
     needs("churnWindow") ? fetch.recurring(monthBefore(period.endMs, period.zone), period.endMs) : emptyRecurring(),
-    before && needs("previousMeasures") ? fetch.measures(before) : null,
-    before && needs("previousRecurring") ? fetch.recurring(before.startMs, before.endMs) : null,
+    before && needs("previousMeasures") ? fetch.newRevenue(before) : null,
+    // the mrr at the end of `before` is the mrr at the start of `period`
+    before && needs("previousRecurring") ? fetch.mrrAt(before.endMs) : null,
   ]);
   const values = metricValues({
     current,
     recurring,
     churnWindow,
-    previousNewRevenue: previousMeasures?.newRevenue ?? null,
-    previousMrr: previousRecurring?.mrrAtEnd ?? null,
+    previousNewRevenue,
+    previousMrr,
     grossMargin: deps.settings.grossMargin,
   });
   for (const { def, formula } of plan.customs) values[def.key] = formula.evaluate(values);

@@ -155,6 +155,13 @@ export function computeMeasures(facts: Fact[], window: Window, pulses: ClosedPul
   return m;
 }
 
+/** The sum of won values in the window, all segments: computeMeasures' newRevenue alone. */
+export function computeNewRevenue(facts: Fact[], window: Window): number {
+  let sum = 0;
+  for (const fact of facts) if (fact.kind === "won" && inWindow(fact.occurredMs, window)) sum += fact.value ?? 0;
+  return sum;
+}
+
 /** Per entity, the value of its latest mrr fact strictly before t (last in input order on a tie). */
 function mrrBefore(facts: Fact[], t: number): Map<string, number> {
   const latest = new Map<string, { ms: number; value: number }>();

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FACT_KINDS, type Fact } from "../../../src/core/facts/fact.ts";
-import { type ClosedPulseData, computeMeasures, computeRecurring, emptyMeasures } from "../../../src/core/kpi/reference-measures.ts";
+import {
+  type ClosedPulseData,
+  computeMeasures,
+  computeNewRevenue,
+  computeRecurring,
+  emptyMeasures,
+} from "../../../src/core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures } from "../../../src/core/kpi/types.ts";
 import { createSqlFactStats } from "../../../src/store/kpi-measures.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
@@ -420,6 +426,7 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
   it("answers zeros and empty breakdowns for a workspace without facts", async () => {
     const stats = createSqlFactStats(test.db);
     expect(await stats.measures(emptyWorkspaceId, JUNE)).toEqual(EMPTY);
+    expect(await stats.newRevenue?.(emptyWorkspaceId, JUNE)).toBe(0);
     expect(await stats.recurring(emptyWorkspaceId, JUNE.startMs, JUNE.endMs)).toEqual({
       mrrAtEnd: 0,
       activeAtStart: 0,
@@ -471,7 +478,10 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
             });
           }
           const stats = createSqlFactStats(test.db);
-          expectClose(await stats.measures(id, window), computeMeasures(facts, window, closedPulseData(pulses)));
+          const measures = await stats.measures(id, window);
+          expectClose(measures, computeMeasures(facts, window, closedPulseData(pulses)));
+          expect(await stats.newRevenue?.(id, window)).toBeCloseTo(computeNewRevenue(facts, window), 6);
+          expect(await stats.newRevenue?.(id, window)).toBeCloseTo(measures.newRevenue, 6);
           // Concurrent calls are answered together: each must still get its own numbers.
           const windows = [window, ...moreWindows];
           const recurring = await Promise.all(windows.map((w) => stats.recurring(id, w.startMs, w.endMs)));

@@ -131,11 +131,13 @@ describe("computeSnapshot", () => {
 
     stats.calls.length = 0;
     await computeSnapshot(engine, { workspaceId: 1, period: period("2026-09"), metricKeys: ALL_KEYS });
+    // The period before the previous gives only the previous growths' bases: its new
+    // revenue and the mrr at its end (an instant the other recurring calls share).
     expect(stats.calls.sort()).toEqual([
-      "measures 2026-07-01..2026-08-01",
       "measures 2026-08-01..2026-09-01",
       "measures 2026-09-01..2026-10-01",
-      "recurring 2026-07-01..2026-08-01",
+      "newRevenue 2026-07-01..2026-08-01",
+      "recurring 2026-08-01..2026-08-01",
       "recurring 2026-08-01..2026-09-01",
       "recurring 2026-09-01..2026-10-01",
     ]);
@@ -195,5 +197,31 @@ describe("computeSeries", () => {
     });
     expect(series.map((point) => point.period.key)).toEqual(["2026-07", "2026-08", "2026-09"]);
     expect(series.map((point) => point.value)).toEqual([null, 1, 0.5]);
+  });
+
+  it("reads only what the metric's values need, each window once", async () => {
+    const facts = [won("2026-07-10", "a", 7_000), mrr("2026-07-01", "a", 100), mrr("2026-08-15", "b", 50)];
+    const { engine, stats } = deps(facts);
+    const ask = (metricKey: string) =>
+      computeSeries(engine, { workspaceId: 1, metricKey, period: period("2026-09"), count: 3 });
+
+    expect((await ask("new_revenue_growth")).map((point) => point.value)).toEqual([null, -1, null]);
+    expect(stats.calls.sort()).toEqual([
+      "newRevenue 2026-06-01..2026-07-01",
+      "newRevenue 2026-07-01..2026-08-01",
+      "newRevenue 2026-08-01..2026-09-01",
+      "newRevenue 2026-09-01..2026-10-01",
+    ]);
+
+    stats.calls.length = 0;
+    expect((await ask("mrr_growth")).map((point) => point.value)).toEqual([null, 0.5, 0]);
+    expect(stats.calls.sort()).toEqual(
+      [
+        "recurring 2026-07-01..2026-08-01",
+        "recurring 2026-07-01..2026-07-01",
+        "recurring 2026-08-01..2026-09-01",
+        "recurring 2026-09-01..2026-10-01",
+      ].sort(),
+    );
   });
 });

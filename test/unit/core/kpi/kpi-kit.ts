@@ -5,6 +5,7 @@ import { parsePeriod } from "../../../../src/core/kpi/periods.ts";
 import {
   type ClosedPulseData,
   computeMeasures,
+  computeNewRevenue,
   computeRecurring,
 } from "../../../../src/core/kpi/reference-measures.ts";
 import type { Period } from "../../../../src/core/kpi/types.ts";
@@ -63,6 +64,10 @@ export function referenceStats(facts: Fact[], pulses: ClosedPulseData[] = []): R
     async recurring(_workspaceId, startMs, endMs) {
       calls.push(`recurring ${iso(startMs)}..${iso(endMs)}`);
       return computeRecurring(facts, startMs, endMs);
+    },
+    async newRevenue(_workspaceId, window) {
+      calls.push(`newRevenue ${iso(window.startMs)}..${iso(window.endMs)}`);
+      return computeNewRevenue(facts, window);
     },
   };
 }
