@@ -145,14 +145,14 @@ function recurringTotals(instants: number[], pairs: [number, number][]): string 
 }
 
 // SQLite: the mrr entities are walked with a loose index scan (one index seek per
-// entity instead of reading every mrr fact); per entity and instant, the id of the
-// latest mrr fact before it (ties: the last stored) comes from the index alone, and
-// only then is the row read. Cheap seeks make this the fastest plan there.
+// entity instead of reading every mrr fact); per entity and instant, the value of the
+// latest mrr fact before it (ties: the last stored) is one more seek, answered from the
+// covering index (workspace_id, kind, entity_id, occurred_ms, id, value) alone.
 function recurringSqlite(workspaceId: number, instants: number[], pairs: [number, number][]) {
-  const ids = instants.map(
-    (_, i) => `(SELECT f.id FROM facts f
+  const values = instants.map(
+    (_, i) => `(SELECT f.value FROM facts f
       WHERE f.workspace_id = ? AND f.kind = 'mrr' AND f.entity_id = e.entity_id AND f.occurred_ms < ?
-      ORDER BY f.occurred_ms DESC, f.id DESC LIMIT 1) AS id${i}`,
+      ORDER BY f.occurred_ms DESC, f.id DESC LIMIT 1) AS v${i}`,
   );
   const sql = `
 WITH RECURSIVE entities(entity_id) AS (
@@ -162,15 +162,10 @@ WITH RECURSIVE entities(entity_id) AS (
           WHERE f.workspace_id = ? AND f.kind = 'mrr' AND f.entity_id > entities.entity_id)
   FROM entities WHERE entities.entity_id IS NOT NULL
 ),
-latest_ids AS MATERIALIZED (
-  SELECT ${ids.join(",\n    ")}
+latest AS MATERIALIZED (
+  SELECT ${values.join(",\n    ")}
   FROM entities e
   WHERE e.entity_id IS NOT NULL
-),
-latest AS (
-  SELECT ${instants.map((_, i) => `f${i}.value AS v${i}`).join(", ")}
-  FROM latest_ids
-  ${instants.map((_, i) => `LEFT JOIN facts AS f${i} ON f${i}.id = latest_ids.id${i}`).join("\n  ")}
 )
 SELECT ${recurringTotals(instants, pairs)}
 FROM latest`;
