@@ -5,8 +5,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 
@@ -53,6 +51,12 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
   }
   if (options.migrate !== false) migrations = await applyMigrations(url);
+  // Loaded only for PostgreSQL: a SQLite deployment (and every CLI call on it) does
+  // not pay for the second client and the pg driver at start-up.
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+    import("@prisma/adapter-pg"),
+    import("../generated/postgres/client.ts"),
+  ]);
   const adapter = new PrismaPg({ connectionString: url, max: 10 });
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
   return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };

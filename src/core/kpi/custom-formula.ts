@@ -1,9 +1,18 @@
 // Custom metrics as formulas over other metrics (`ltv / cac`). mathjs only parses; the
 // tree is checked against a small allow-list and evaluated here, so a formula can never
 // reach mathjs functions, units, matrices or assignments.
+import { createRequire } from "node:module";
 import type { MathNode } from "mathjs";
-import { parse } from "mathjs";
 import type { MetricDef } from "./types.ts";
+
+// mathjs takes about a second to load, and most commands never meet a custom formula:
+// it is loaded (synchronously, through its CommonJS build) on the first formula only.
+const require = createRequire(import.meta.url);
+let mathParse: ((expression: string) => MathNode) | undefined;
+function parse(expression: string): MathNode {
+  mathParse ??= (require("mathjs") as typeof import("mathjs")).parse;
+  return mathParse(expression);
+}
 
 type Values = Record<string, number | null>;
 export type CompiledFormula = { ok: true; refs: string[]; evaluate(values: Values): number | null };
