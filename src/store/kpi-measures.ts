@@ -7,6 +7,7 @@
 // Every query starts from one of the two facts indexes: (workspace_id, kind,
 // occurred_ms) for window scans, (workspace_id, kind, entity_id, occurred_ms) for
 // per-entity look-ups (first lead, latest mrr).
+import { emptyMeasures } from "../core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats } from "../core/ports.ts";
 import type { Database } from "./database.ts";
@@ -214,6 +215,58 @@ function num(raw: unknown): number {
   return Number(raw);
 }
 
+/** Measures from the totals row and the breakdown rows of WINDOW_BREAKDOWNS (label, part, a–d). */
+export function assembleMeasures(totals: Row, rows: Row[]): Measures {
+  const m: Measures = {
+    ...emptyMeasures(),
+    mqls: num(totals.mqls),
+    sqls: num(totals.sqls),
+    opportunities: num(totals.opportunities),
+    dealsLost: num(totals.deals_lost),
+    newCustomers: num(totals.new_customers),
+    npsPromoters: num(totals.nps_promoters),
+    npsDetractors: num(totals.nps_detractors),
+    npsAnswers: num(totals.nps_answers),
+    csatSum: num(totals.csat_sum),
+    csatCount: num(totals.csat_count),
+  };
+  for (const row of rows) {
+    const label = String(row.label);
+    const [a, b, c, d] = [num(row.a), num(row.b), num(row.c), num(row.d)];
+    switch (row.part) {
+      case "lead":
+        m.leads += a;
+        m.leadsByChannel[label] = a;
+        break;
+      case "won":
+        m.dealsWon += a;
+        m.newRevenue += b;
+        m.revenueByChannel[label] = b;
+        m.salesCycleDaysSum += c;
+        m.salesCycleCount += d;
+        break;
+      case "marketing":
+        m.marketingSpend += a;
+        m.marketingSpendByChannel[label] = a;
+        break;
+      case "sales":
+        m.salesSpend += a;
+        m.salesSpendByChannel[label] = a;
+        break;
+      case "collaboration":
+        m.collaborationSum += a;
+        m.collaborationCount += b;
+        m.collaborationByDepartment[label] = { sum: a, count: b };
+        break;
+      case "participation":
+        m.pulseAsked = a;
+        m.pulseRespondents = b;
+        break;
+    }
+  }
+  return m;
+}
+
 export function createSqlFactStats(db: Database): FactStats {
   // `?` placeholders everywhere; PostgreSQL wants $1, $2, … (no `?` appears in literals).
   const query = (sql: string, params: unknown[]): Promise<Row[]> => {
@@ -261,69 +314,7 @@ export function createSqlFactStats(db: Database): FactStats {
           BREAKDOWN_PARTS.flatMap(() => span),
         ),
       ]);
-      const m: Measures = {
-        leads: 0,
-        mqls: num(totals.mqls),
-        sqls: num(totals.sqls),
-        opportunities: num(totals.opportunities),
-        dealsWon: 0,
-        dealsLost: num(totals.deals_lost),
-        newCustomers: num(totals.new_customers),
-        newRevenue: 0,
-        marketingSpend: 0,
-        salesSpend: 0,
-        salesCycleDaysSum: 0,
-        salesCycleCount: 0,
-        npsPromoters: num(totals.nps_promoters),
-        npsDetractors: num(totals.nps_detractors),
-        npsAnswers: num(totals.nps_answers),
-        csatSum: num(totals.csat_sum),
-        csatCount: num(totals.csat_count),
-        revenueByChannel: {},
-        leadsByChannel: {},
-        marketingSpendByChannel: {},
-        salesSpendByChannel: {},
-        collaborationSum: 0,
-        collaborationCount: 0,
-        collaborationByDepartment: {},
-        pulseRespondents: 0,
-        pulseAsked: 0,
-      };
-      for (const row of breakdowns) {
-        const label = String(row.label);
-        const [a, b, c, d] = [num(row.a), num(row.b), num(row.c), num(row.d)];
-        switch (row.part) {
-          case "lead":
-            m.leads += a;
-            m.leadsByChannel[label] = a;
-            break;
-          case "won":
-            m.dealsWon += a;
-            m.newRevenue += b;
-            m.revenueByChannel[label] = b;
-            m.salesCycleDaysSum += c;
-            m.salesCycleCount += d;
-            break;
-          case "marketing":
-            m.marketingSpend += a;
-            m.marketingSpendByChannel[label] = a;
-            break;
-          case "sales":
-            m.salesSpend += a;
-            m.salesSpendByChannel[label] = a;
-            break;
-          case "collaboration":
-            m.collaborationSum += a;
-            m.collaborationCount += b;
-            m.collaborationByDepartment[label] = { sum: a, count: b };
-            break;
-          case "participation":
-            m.pulseAsked = a;
-            m.pulseRespondents = b;
-            break;
-        }
-      }
-      return m;
+      return assembleMeasures(totals, breakdowns);
     },
 
     async newRevenue(workspaceId: number, window: Window): Promise<number> {

@@ -6,6 +6,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
 import type { Measures, RecurringMeasures, Window } from "../../src/core/kpi/types.ts";
+import { assembleMeasures } from "../../src/store/kpi-measures.ts";
 
 export type FloorPlan = {
   /** full measures for these windows (the period and the one before) */
@@ -132,72 +133,6 @@ type Row = Record<string, unknown>;
 type Runner = (sql: string, params: unknown[]) => Promise<Row[]>;
 const num = (raw: unknown) => (raw === null || raw === undefined ? 0 : Number(raw));
 
-function assemble(totals: Row, rows: Row[]): Measures {
-  const m: Measures = {
-    leads: 0,
-    mqls: num(totals.mqls),
-    sqls: num(totals.sqls),
-    opportunities: num(totals.opportunities),
-    dealsWon: 0,
-    dealsLost: num(totals.deals_lost),
-    newCustomers: num(totals.new_customers),
-    newRevenue: 0,
-    marketingSpend: 0,
-    salesSpend: 0,
-    salesCycleDaysSum: 0,
-    salesCycleCount: 0,
-    npsPromoters: num(totals.nps_promoters),
-    npsDetractors: num(totals.nps_detractors),
-    npsAnswers: num(totals.nps_answers),
-    csatSum: num(totals.csat_sum),
-    csatCount: num(totals.csat_count),
-    revenueByChannel: {},
-    leadsByChannel: {},
-    marketingSpendByChannel: {},
-    salesSpendByChannel: {},
-    collaborationSum: 0,
-    collaborationCount: 0,
-    collaborationByDepartment: {},
-    pulseRespondents: 0,
-    pulseAsked: 0,
-  };
-  for (const row of rows) {
-    const label = String(row.label);
-    const [a, b, c, d] = [num(row.a), num(row.b), num(row.c), num(row.d)];
-    switch (row.part) {
-      case "lead":
-        m.leads += a;
-        m.leadsByChannel[label] = a;
-        break;
-      case "won":
-        m.dealsWon += a;
-        m.newRevenue += b;
-        m.revenueByChannel[label] = b;
-        m.salesCycleDaysSum += c;
-        m.salesCycleCount += d;
-        break;
-      case "marketing":
-        m.marketingSpend += a;
-        m.marketingSpendByChannel[label] = a;
-        break;
-      case "sales":
-        m.salesSpend += a;
-        m.salesSpendByChannel[label] = a;
-        break;
-      case "collaboration":
-        m.collaborationSum += a;
-        m.collaborationCount += b;
-        m.collaborationByDepartment[label] = { sum: a, count: b };
-        break;
-      case "participation":
-        m.pulseAsked = a;
-        m.pulseRespondents = b;
-        break;
-    }
-  }
-  return m;
-}
-
 async function floor(
   dialect: "sqlite" | "postgres",
   run: Runner,
@@ -221,7 +156,7 @@ async function floor(
     run(recurringSql(dialect, instants, pairs), recurringParams(dialect, workspaceId, instants)),
   ]);
   return {
-    measures: windowRows.map(([[totals = {}], rows]) => assemble(totals, rows)),
+    measures: windowRows.map(([[totals = {}], rows]) => assembleMeasures(totals, rows)),
     revenue: revenueRows.map(([row = {}]) => num(row.revenue)),
     recurring: pairs.map(([a, b]) => ({
       mrrAtEnd: num(recurringRow[`mrr${b}`]),
