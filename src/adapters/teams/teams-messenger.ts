@@ -9,7 +9,7 @@
 // budget over everything, so a post never outlives the digest run's claim.
 import type { Activity, CloudAdapter, ConversationReference, ResourceResponse, TurnContext } from "botbuilder";
 import pRetry, { AbortError } from "p-retry";
-import { DeliveryError } from "../../core/digest/delivery.ts";
+import { DeliveryError, type RetryPolicy } from "../../core/digest/delivery.ts";
 import type { Message } from "../../core/messages/model.ts";
 import type { Attachment, DeliveryTarget, Logger, Messenger } from "../../core/ports.ts";
 import type { PulseMessenger, PulseTarget } from "../../core/pulse/ports.ts";
@@ -21,17 +21,8 @@ import { channelOf, threadOf } from "./conversation-id.ts";
 /** What Teams asks bots to retry: throttled, precondition failed (a busy thread), bad gateway, gateway timeout. */
 export const TEAMS_TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 412, 502, 504]);
 
-export type TeamsRetryPolicy = {
-  /** retries after the first attempt */
-  retries: number;
-  /** first backoff; doubles each retry, then jitter multiplies it by 1–2 */
-  minTimeoutMs: number;
-  maxTimeoutMs: number;
-  /** total time a post may take, waits included; a Retry-After beyond it fails at once */
-  budgetMs: number;
-  /** waits a Retry-After (injected in tests) */
-  sleep(ms: number): Promise<void>;
-};
+/** The digest's retry policy shape; Teams only changes which statuses are transient and adds jitter. */
+export type TeamsRetryPolicy = RetryPolicy;
 
 export const DEFAULT_TEAMS_RETRY: TeamsRetryPolicy = {
   retries: 3,
