@@ -1,24 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/adapters/cli/io.ts";
 import { runCli } from "../../../src/adapters/cli/main.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
+import { type Captured, captureIo } from "../../helpers/cli-io.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
-
-type Captured = CliIo & { stdout: string; stderr: string };
-
-function captureIo(): Captured {
-  const io: Captured = {
-    stdout: "",
-    stderr: "",
-    out: (text) => {
-      io.stdout += `${text}\n`;
-    },
-    err: (text) => {
-      io.stderr += `${text}\n`;
-    },
-  };
-  return io;
-}
 
 const ENV_KEYS = ["DATABASE_URL", "TANDEM_TIMEZONE", "LOG_LEVEL"] as const;
 
