@@ -24,7 +24,13 @@ export type ChatCaller = {
 export type ChatFeatures = {
   kpiSubcommands?: Record<string, KpiSubcommand>;
   issueToken?: KpiCommandEnv["issueToken"];
-  pulse?: (request: { workspace: WorkspaceRow; caller: ChatCaller; args: string }) => Promise<Message>;
+  pulse?: (request: {
+    workspace: WorkspaceRow;
+    caller: ChatCaller;
+    args: string;
+    /** the same admin rule as /kpi's admin commands */
+    isAdmin(): Promise<boolean>;
+  }) => Promise<Message>;
   /** extra Slack listeners (`/pulse`, poll buttons) */
   slackListeners?: NonNullable<SlackDeps["register"]>;
   /** jobs the scheduler runs every minute besides the digests (closing pulses, reminders) */
@@ -69,7 +75,7 @@ export function createChatCommands(
         if (word === "" || word === "help" || word === "?") return helpMessage(prefix);
         if (word === "pulse") {
           if (!features.pulse) return helpMessage(prefix);
-          return await features.pulse({ workspace, caller, args });
+          return await features.pulse({ workspace, caller, args, isAdmin: kpiCaller.isAdmin });
         }
         // `digest preview` is `kpi digest preview`; any other text is tried as a /kpi
         // question (`cac 2026-09`), which answers with suggestions when it is not one.

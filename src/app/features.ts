@@ -14,7 +14,7 @@ export function createFeatures(ctx: AppContext, deps: { messenger?: Messenger; p
   const subscriptions = createSubscriptionStore(ctx.db.prisma);
   const kpi = kpiDeps(ctx.db, ctx.clock);
   return {
-    pulse: chatPulseFeature(deps.pulses, ctx.db),
+    pulse: chatPulseFeature(deps.pulses),
     slackListeners: [pulseRegistration(deps.pulses)],
     scheduledJobs: { pulses: pulseJob(deps.pulses) },
     kpiSubcommands: {

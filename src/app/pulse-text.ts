@@ -10,8 +10,6 @@ import type { PulseDeps } from "../core/pulse/ports.ts";
 import { recordAnswer } from "../core/pulse/record-answer.ts";
 import { TEMPLATES } from "../core/pulse/templates.ts";
 import type { Pulse } from "../core/pulse/types.ts";
-import type { Database } from "../store/database.ts";
-import { loadConfigAdmins } from "../store/kpi-settings.ts";
 import type { WorkspaceRow } from "../store/workspaces.ts";
 import type { ChatCaller } from "./chat-commands.ts";
 import type { PulseServices } from "./pulse.ts";
@@ -190,8 +188,13 @@ export async function handlePulseText(
 }
 
 /** `pulse …` for chat-commands' ChatFeatures.pulse (the console and Teams). */
-export function chatPulseFeature(services: PulseServices, db: Database) {
-  return (request: { workspace: WorkspaceRow; caller: ChatCaller; args: string }): Promise<Message> => {
+export function chatPulseFeature(services: PulseServices) {
+  return (request: {
+    workspace: WorkspaceRow;
+    caller: ChatCaller;
+    args: string;
+    isAdmin(): Promise<boolean>;
+  }): Promise<Message> => {
     const { workspace, caller } = request;
     return handlePulseText(
       request.args,
@@ -200,9 +203,7 @@ export function chatPulseFeature(services: PulseServices, db: Database) {
         platform: caller.platform,
         userId: caller.userId,
         channelId: caller.channelId,
-        // the console is the operator at the machine; in Teams, the admins the metrics config names
-        isAdmin: async () =>
-          caller.platform === "local" || (await loadConfigAdmins(db.prisma, workspace.id)).includes(caller.userId),
+        isAdmin: request.isAdmin,
       },
       services.pulses,
       { prefix: caller.platform === "teams" ? "pulse" : "/pulse" },
