@@ -2,6 +2,7 @@
 // database (migrated), the default workspace, a clock and a logger.
 import type { Env } from "../config/env.ts";
 import { loadEnv } from "../config/env.ts";
+import { AppError, ErrorCode } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { type Clock, type Logger, systemClock } from "../core/ports.ts";
 import { type Database, openDatabase } from "../store/database.ts";
@@ -23,4 +24,15 @@ export async function openContext(options: { env?: Env; clock?: Clock; logger?: 
   if (db.migrations.applied.length > 0) logger.info("applied migrations", { migrations: db.migrations.applied });
   const workspace = await ensureDefaultWorkspace(db.prisma, env.TANDEM_TIMEZONE);
   return { env, db, workspace, clock: options.clock ?? systemClock, logger, close: () => db.close() };
+}
+
+/** The workspace a `--workspace ID` option names, or the default one without it. */
+export async function chosenWorkspace(ctx: AppContext, id: string | number | undefined): Promise<WorkspaceRow> {
+  if (id === undefined || id === ctx.workspace.id) return ctx.workspace;
+  if (typeof id === "string" && !/^\d+$/.test(id)) {
+    throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${id}”`);
+  }
+  const found = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(id) } });
+  if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${id}`);
+  return found;
 }

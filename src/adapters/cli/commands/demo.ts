@@ -1,6 +1,6 @@
 // `tandem demo [--workspace ID]`: load the demo company's facts (and a few targets).
 import { parseArgs } from "node:util";
-import { openContext } from "../../../app/context.ts";
+import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { loadDemo } from "../../../app/load-demo.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import type { CliCommand } from "../io.ts";
@@ -25,16 +25,9 @@ export const demoCommand: CliCommand = {
   summary: "load the demo data set",
   async run(args, io) {
     const { workspace: workspaceId } = parseDemoArgs(args);
-    if (workspaceId !== undefined && !/^\d+$/.test(workspaceId))
-      throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${workspaceId}”`);
     const ctx = await openContext();
     try {
-      let workspace: { id: number; timezone: string } = ctx.workspace;
-      if (workspaceId !== undefined) {
-        const found = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(workspaceId) } });
-        if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${workspaceId}`);
-        workspace = found;
-      }
+      const workspace = await chosenWorkspace(ctx, workspaceId);
       const { inserted, duplicates } = await loadDemo({ db: ctx.db, workspace, clock: ctx.clock });
       io.out(`demo data: inserted ${inserted} facts (${duplicates} already there)`);
       return 0;

@@ -1,7 +1,7 @@
 // `tandem digest preview [PERIOD] [--json]`: the alignment digest without posting it.
 // `tandem digest run-due`: post the digests due now (what the scheduler does each minute).
 import { parseArgs } from "node:util";
-import { type AppContext, openContext } from "../../../app/context.ts";
+import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";
 import { buildDigest, digestJson, digestMessage } from "../../../core/digest/build-digest.ts";
 import { type DigestRunReport, runDueDigests } from "../../../core/digest/run-due-digests.ts";
@@ -69,7 +69,7 @@ async function preview(
 ): Promise<number> {
   const ctx = await openContext();
   try {
-    const workspace = await resolveWorkspace(ctx, workspaceId);
+    const workspace = await chosenWorkspace(ctx, workspaceId);
     const digest = await buildDigest(kpiDeps(ctx.db, ctx.clock), {
       workspaceId: workspace.id,
       zone: workspace.timezone,
@@ -118,12 +118,4 @@ function reportLine(report: DigestRunReport): string {
     default:
       return `${report.outcome.padEnd(8)} ${where}: ${report.detail ?? ""}`;
   }
-}
-
-async function resolveWorkspace(ctx: AppContext, id: string | undefined): Promise<{ id: number; timezone: string }> {
-  if (id === undefined) return ctx.workspace;
-  if (!/^\d+$/.test(id)) throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${id}”`);
-  const workspace = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(id) } });
-  if (workspace === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${id}`);
-  return workspace;
 }

@@ -2,7 +2,7 @@
 // document. All-or-nothing unless --skip-invalid; every bad row is named on stderr.
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
-import { openContext } from "../../../app/context.ts";
+import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import { type ImportReport, importFacts, type RawRow } from "../../../core/facts/import-facts.ts";
 import { readFacts } from "../../../core/facts/read-facts.ts";
@@ -80,12 +80,7 @@ export const importCommand: CliCommand = {
     const rows = await rowsOf(options.file);
     const ctx = await openContext();
     try {
-      let workspace = ctx.workspace;
-      if (options.workspaceId !== undefined && options.workspaceId !== workspace.id) {
-        const found = await ctx.db.prisma.workspace.findUnique({ where: { id: options.workspaceId } });
-        if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${options.workspaceId}`);
-        workspace = found;
-      }
+      const workspace = await chosenWorkspace(ctx, options.workspaceId);
       const report = await importFacts(
         rows,
         // The CLI is the bulk path: straight through the driver on SQLite (see fact-repository.ts).

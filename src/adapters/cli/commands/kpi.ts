@@ -1,8 +1,7 @@
 // `tandem kpi [METRIC] [PERIOD] [--department D] [--json]`: the snapshot `/kpi` answers.
 import { parseArgs } from "node:util";
-import { openContext } from "../../../app/context.ts";
+import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";
-import { AppError, ErrorCode } from "../../../core/errors.ts";
 import { getKpiSnapshot, parseKpiArgs } from "../../../core/kpi/get-kpi-snapshot.ts";
 import { toContractJson } from "../../../core/kpi/snapshot-json.ts";
 import { renderSnapshotText } from "../../../render/text/snapshot-table.ts";
@@ -47,7 +46,7 @@ Without a metric: every metric, shared ones first (--shared: only the shared one
 
     const ctx = await openContext();
     try {
-      const workspace = await resolveWorkspace(ctx, parsed.values.workspace);
+      const workspace = await chosenWorkspace(ctx, parsed.values.workspace);
       const result = await getKpiSnapshot(kpiDeps(ctx.db, ctx.clock), {
         workspaceId: workspace.id,
         zone: workspace.timezone,
@@ -67,14 +66,3 @@ Without a metric: every metric, shared ones first (--shared: only the shared one
     }
   },
 };
-
-async function resolveWorkspace(
-  ctx: Awaited<ReturnType<typeof openContext>>,
-  id: string | undefined,
-): Promise<{ id: number; timezone: string }> {
-  if (id === undefined) return ctx.workspace;
-  if (!/^\d+$/.test(id)) throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${id}”`);
-  const workspace = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(id) } });
-  if (workspace === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${id}`);
-  return workspace;
-}
