@@ -1,8 +1,8 @@
 // The plain-text fallback of a message: one line per fact, no layout tricks, so it
 // reads well in a notification, a search result and a screen reader.
 import { formatStatus } from "../kpi/format.ts";
+import type { Block, Change, MetricRow } from "./blocks.ts";
 import { stripInline } from "./markdown-lite.ts";
-import type { Block, Change, MetricRow } from "./model.ts";
 
 export function changeWords(change: Change | undefined): string {
   if (!change || change.text === "") return "";
