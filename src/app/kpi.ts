@@ -4,7 +4,17 @@ import type { Clock } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createSqlFactStats } from "../store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../store/kpi-settings.ts";
+import { yieldingStats } from "../store/yielding-stats.ts";
 
 export function kpiDeps(db: Database, clock: Clock): KpiSnapshotDeps {
   return { stats: createSqlFactStats(db), settingsSource: createKpiSettingsSource(db.prisma), clock };
+}
+
+/**
+ * For the server, where requests wait on each other: on SQLite every query runs after a
+ * turn of the event loop, so a long answer never keeps another request from being read.
+ */
+export function servingKpiDeps(db: Database, clock: Clock): KpiSnapshotDeps {
+  const deps = kpiDeps(db, clock);
+  return db.dialect === "sqlite" ? { ...deps, stats: yieldingStats(deps.stats) } : deps;
 }

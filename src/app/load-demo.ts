@@ -5,14 +5,16 @@
 import { generateDemoFacts } from "../core/demo/generate-demo.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { importFacts } from "../core/facts/import-facts.ts";
+import type { Grain } from "../core/kpi/types.ts";
 import type { Clock } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createFactSink } from "../store/fact-repository.ts";
+import { setTarget } from "../store/kpi-settings.ts";
 
 export type DemoContext = { db: Database; workspace: { id: number; timezone: string }; clock: Clock };
 
 /** Ambitious targets for the demo company: recent months land on track, at risk and off track. */
-export const DEMO_TARGETS: { metricKey: string; grain: string; value: number }[] = [
+export const DEMO_TARGETS: { metricKey: string; grain: Grain; value: number }[] = [
   { metricKey: "leads", grain: "month", value: 700 },
   { metricKey: "mql_to_sql_rate", grain: "month", value: 0.38 },
   { metricKey: "win_rate", grain: "month", value: 0.4 },
@@ -46,21 +48,14 @@ export async function loadDemo(ctx: DemoContext): Promise<{ inserted: number; du
   return { inserted: result.inserted, duplicates: result.duplicates };
 }
 
-/** Sets the demo targets where the workspace has none of its own for that metric and grain. */
+/**
+ * Sets the demo targets where the workspace has none of its own for that metric and grain,
+ * through the same checks and audit as every other target.
+ */
 export async function setDemoTargets(db: Database, workspaceId: number): Promise<void> {
-  for (const target of DEMO_TARGETS) {
-    await db.prisma.target.upsert({
-      where: {
-        workspaceId_metricKey_grain_department: {
-          workspaceId,
-          metricKey: target.metricKey,
-          grain: target.grain,
-          department: "",
-        },
-      },
-      create: { workspaceId, metricKey: target.metricKey, grain: target.grain, department: "", value: target.value },
-      update: {},
-    });
+  for (const { metricKey, grain, value } of DEMO_TARGETS) {
+    const target = { metric: metricKey, grain, value, department: null };
+    await setTarget(db.prisma, workspaceId, target, "tandem:demo", { keepExisting: true });
   }
 }
 

@@ -2,6 +2,7 @@
 // grammar of parse-pulse-command.ts, answered by the pulse use cases as neutral messages.
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { type Message, makeMessage } from "../core/messages/model.ts";
+import type { Platform } from "../core/platform.ts";
 import { closePulse, pulseResults } from "../core/pulse/close-pulse.ts";
 import { createPulse, quickPulseSpec, templateSpec } from "../core/pulse/create-pulse.ts";
 import { formatWhen, note } from "../core/pulse/messages.ts";
@@ -11,12 +12,10 @@ import { recordAnswer } from "../core/pulse/record-answer.ts";
 import { TEMPLATES } from "../core/pulse/templates.ts";
 import type { Pulse } from "../core/pulse/types.ts";
 import type { WorkspaceRow } from "../store/workspaces.ts";
-import type { ChatCaller } from "./chat-commands.ts";
-import type { PulseServices } from "./pulse.ts";
 
 export type PulseCaller = {
   workspace: WorkspaceRow;
-  platform: string;
+  platform: Platform;
   userId: string;
   channelId: string;
   /** asked only to close or stop someone else's pulse */
@@ -185,28 +184,4 @@ export async function handlePulseText(
       return outcome.message;
     }
   }
-}
-
-/** `pulse …` for chat-commands' ChatFeatures.pulse (the console and Teams). */
-export function chatPulseFeature(services: PulseServices) {
-  return (request: {
-    workspace: WorkspaceRow;
-    caller: ChatCaller;
-    args: string;
-    isAdmin(): Promise<boolean>;
-  }): Promise<Message> => {
-    const { workspace, caller } = request;
-    return handlePulseText(
-      request.args,
-      {
-        workspace,
-        platform: caller.platform,
-        userId: caller.userId,
-        channelId: caller.channelId,
-        isAdmin: request.isAdmin,
-      },
-      services.pulses,
-      { prefix: caller.platform === "teams" ? "pulse" : "/pulse" },
-    );
-  };
 }

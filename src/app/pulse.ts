@@ -1,25 +1,24 @@
-// Pulses and rituals wired to the store, for every surface: the services, a click on a
-// choice, the `/kpi rituals` subcommand, the scheduler's tick, and what the digest runner
-// calls after a post. The `/pulse` words are in pulse-text.ts.
+// Pulses and rituals wired to the store, for every surface: the services, the `pulse …`
+// and `/kpi rituals` verbs, the scheduler's tick, and what the digest runner calls after
+// a post. The `/pulse` words are in pulse-text.ts.
 import { createRespondentKeyer } from "../core/crypto/respondent-key.ts";
+import type { Messenger } from "../core/delivery/ports.ts";
+import { PROMPT_RETRY_POLICY, type RetryPolicy, withRetries } from "../core/delivery/retries.ts";
 import { buildCatalog } from "../core/kpi/catalog.ts";
-import type { Message } from "../core/messages/model.ts";
+import { commandPrefix, type Platform } from "../core/platform.ts";
 import type { Clock, Logger } from "../core/ports.ts";
-import { parsePulseChoiceId } from "../core/pulse/messages.ts";
-import type { PulseDeps, PulseMessenger } from "../core/pulse/ports.ts";
-import { recordAnswer } from "../core/pulse/record-answer.ts";
+import type { PulseDeps } from "../core/pulse/ports.ts";
 import { type PulseTick, runDuePulses } from "../core/pulse/run-due-pulses.ts";
 import { listRituals } from "../core/rituals/list-rituals.ts";
-import { parseRitualChoiceId } from "../core/rituals/messages.ts";
 import { type OpenRitualsRequest, openRitualsForDigest } from "../core/rituals/open-rituals.ts";
 import type { RitualDeps } from "../core/rituals/ports.ts";
-import { voteWhy } from "../core/rituals/vote-why.ts";
 import type { Database } from "../store/database.ts";
 import { createKpiSettingsSource } from "../store/kpi-settings.ts";
 import { dataDirFor, loadRespondentSecret } from "../store/pulse-key.ts";
 import { createPulseStore } from "../store/pulses.ts";
 import { createRitualStore } from "../store/rituals.ts";
-import type { KpiSubcommand } from "./answer-kpi-command.ts";
+import type { ChatVerb } from "./chat/types.ts";
+import { handlePulseText } from "./pulse-text.ts";
 
 export type PulseServices = {
   pulses: PulseDeps;
@@ -35,8 +34,10 @@ export function createPulseServices(deps: {
   clock: Clock;
   logger: Logger;
   env: { DATABASE_URL: string; TANDEM_ENCRYPTION_KEY?: string | undefined };
-  /** proactive messengers by platform (the scheduler's and the digest's): slack, teams */
-  messengers?: Partial<Record<string, PulseMessenger>>;
+  /** each platform's messenger (the composition root's); a platform without one posts nothing */
+  messengers?: Partial<Record<Platform, Messenger>>;
+  /** how posts are retried (default: briefly, someone is often waiting on them) */
+  retry?: RetryPolicy;
   /** tests: the respondent-key secret itself */
   secret?: Buffer;
 }): PulseServices {
@@ -47,7 +48,12 @@ export function createPulseServices(deps: {
         dataDir: dataDirFor(deps.env.DATABASE_URL),
       });
   const keyer = createRespondentKeyer(loaded.secret);
-  const messengers = deps.messengers ?? {};
+  const messengers: Partial<Record<Platform, Messenger>> = {};
+  for (const [platform, messenger] of Object.entries(deps.messengers ?? {}) as [Platform, Messenger][]) {
+    messengers[platform] = withRetries(messenger, deps.retry ?? PROMPT_RETRY_POLICY, (error, waitMs, operation) =>
+      deps.logger.warn("pulse delivery failed; retrying", { platform, operation, status: error.status, waitMs }),
+    );
+  }
   const settings = createKpiSettingsSource(deps.db.prisma);
   return {
     pulses: { store: createPulseStore(deps.db), keyer, clock: deps.clock, logger: deps.logger, messengers },
@@ -59,18 +65,25 @@ export function createPulseServices(deps: {
   };
 }
 
-/** The same services with this request's messenger for one platform (Slack's listener client). */
-export function withMessenger(services: PulseServices, platform: string, messenger: PulseMessenger): PulseServices {
-  const messengers = { ...services.pulses.messengers, [platform]: messenger };
-  return {
-    ...services,
-    pulses: { ...services.pulses, messengers },
-    rituals: { ...services.rituals, messengers },
-  };
+/** `pulse …` (and Slack's `/pulse …`) as a chat verb. */
+export function pulseVerb(services: PulseServices): ChatVerb {
+  return ({ workspace, caller, args }) =>
+    handlePulseText(
+      args,
+      {
+        workspace,
+        platform: caller.platform,
+        userId: caller.userId,
+        channelId: caller.channelId ?? "",
+        isAdmin: caller.isAdmin,
+      },
+      services.pulses,
+      { prefix: commandPrefix(caller.platform, "pulse") },
+    );
 }
 
-/** `/kpi rituals` (KpiSubcommand for answer-kpi-command's `subcommands`). */
-export function ritualsSubcommand(services: PulseServices): KpiSubcommand {
+/** `/kpi rituals`: the workspace's open and decided rituals. */
+export function ritualsSubcommand(services: PulseServices): ChatVerb {
   return async ({ workspace }) => {
     const names = new Map<string, string>();
     const rituals = await services.rituals.store.list(workspace.id, 30);
@@ -93,38 +106,3 @@ export function openRituals(services: PulseServices, request: OpenRitualsRequest
 export function pulseJob(services: PulseServices): () => Promise<PulseTick> {
   return () => runDuePulses(services.pulses);
 }
-
-/**
- * A click on a pulse's or a ritual's choices, on any platform (Teams routes its
- * Action.Execute verb here; Slack's listeners call the same use cases). Returns the
- * private reply, and the pulse whose public count should be refreshed, if any.
- */
-export async function handleChoice(
-  services: PulseServices,
-  click: { choiceId: string; value: string; platform: string; userId: string },
-): Promise<{ message: Message; refreshPulseId: number | null } | null> {
-  const pulseIds = parsePulseChoiceId(click.choiceId);
-  if (pulseIds) {
-    const outcome = await recordAnswer(services.pulses, {
-      ...pulseIds,
-      platform: click.platform,
-      userId: click.userId,
-      value: click.value,
-    });
-    const changed = outcome.status === "recorded" && outcome.change !== "same";
-    return { message: outcome.message, refreshPulseId: changed ? pulseIds.pulseId : null };
-  }
-  const ritualId = parseRitualChoiceId(click.choiceId);
-  if (ritualId !== null) {
-    const { message } = await voteWhy(services.rituals, {
-      ritualId,
-      platform: click.platform,
-      userId: click.userId,
-      reason: click.value,
-    });
-    return { message, refreshPulseId: null };
-  }
-  return null;
-}
-
-export { chatPulseFeature, handlePulseText, type PulseCaller } from "./pulse-text.ts";

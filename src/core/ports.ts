@@ -29,43 +29,6 @@ export type KpiSettingsSource = {
   load(workspaceId: number): Promise<import("./kpi/types.ts").KpiSettings>;
 };
 
-/** Where a proactive post goes: a channel (or a thread in it) of a chat workspace. */
-export type DeliveryTarget = {
-  platform: "slack" | "teams";
-  workspaceId: number;
-  channelId: string;
-  /** post as a reply in this thread (Slack ts, Teams reply-chain id) */
-  threadId?: string;
-};
-
-/** A file posted with a message (the digest's chart); `altText` is what screen readers say. */
-export type Attachment = { png: Uint8Array; altText: string; filename: string };
-
-/**
- * Proactive posts (digests, pulses, reminders). Failures throw a DeliveryError
- * (src/core/digest/delivery.ts) carrying an HTTP-like `status` and, for rate limits,
- * `retryAfterMs`; retrying is the caller's decision, never the messenger's.
- */
-export type Messenger = {
-  /**
-   * Posts the message, then its attachments (in the message's thread). Throws only when
-   * the message itself did not go out; an attachment that fails after the message was
-   * posted is reported in `attachmentErrors`, so a retry never posts the text twice.
-   */
-  post(
-    target: DeliveryTarget,
-    message: import("./messages/model.ts").Message,
-    attachments?: Attachment[],
-  ): Promise<{ messageId: string; attachmentErrors?: string[] }>;
-  /** A private message to one person (the subscriber told that a digest failed). */
-  directMessage(
-    target: { platform: "slack" | "teams"; workspaceId: number; userId: string },
-    message: import("./messages/model.ts").Message,
-  ): Promise<{ messageId: string }>;
-  /** Whether the bot may post in the channel; `hint` says how to fix it when not. */
-  canPost?(target: DeliveryTarget): Promise<{ ok: true } | { ok: false; hint: string }>;
-};
-
 /** Writes validated facts in one transaction (src/store/fact-repository.ts implements it). */
 export type FactSink = {
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */

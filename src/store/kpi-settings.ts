@@ -2,12 +2,14 @@
 // metric_definitions (built-in overrides have no formula; custom metrics have one),
 // targets (department "" = the whole company), workspaces.gross_margin and
 // workspaces.settings.admins. Applying a config replaces them all in one transaction;
-// chat commands change targets one at a time through setTarget.
+// chat commands and the demo data set change targets one at a time through setTarget.
 
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
 import { checkReferences } from "../config/metrics-config-checks.ts";
 import { formatMetricsConfig } from "../config/metrics-config-format.ts";
+import type { ValueNotation } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
+import { buildCatalog } from "../core/kpi/catalog.ts";
 import {
   DEFAULT_KPI_SETTINGS,
   type Direction,
@@ -223,35 +225,50 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
 export type TargetKey = { metric: string; grain: Grain; department: string | null };
 
 /** Sets one target (chat's `/kpi target`), checked like a target in the config file. */
+/**
+ * Sets one target, audited: the only way targets are written one at a time (chat's
+ * `/kpi target`, the demo data set). The checks are a config file's, plus, given `written`,
+ * that a percentage was written as one. `keepExisting` leaves a target already set alone.
+ */
 export async function setTarget(
   prisma: Db,
   workspaceId: number,
-  spec: TargetSpec,
+  spec: TargetSpec & { written?: ValueNotation },
   actor: string,
+  options: { keepExisting?: boolean } = {},
 ): Promise<{ previous: number | null }> {
   if (!(GRAINS as readonly string[]).includes(spec.grain)) {
     throw new AppError(ErrorCode.InvalidInput, `unknown grain "${spec.grain}" (one of ${GRAINS.join(", ")})`);
   }
   if (!Number.isFinite(spec.value)) throw new AppError(ErrorCode.InvalidInput, "a target is a finite number");
   const settings = await loadKpiSettings(prisma, workspaceId);
-  const problems = targetProblems(settings, spec);
+  const { written, ...target } = spec;
+  const notation = written ? notationProblem(settings, target, written) : null;
+  if (notation) throw new AppError(ErrorCode.InvalidInput, notation);
+  const problems = targetProblems(settings, target);
   if (problems.length > 0) throw new AppError(ErrorCode.InvalidInput, problems.join("; "));
-  const department = spec.department ?? "";
+  const department = target.department ?? "";
   return prisma.$transaction(async (tx) => {
     const where = {
-      workspaceId_metricKey_grain_department: { workspaceId, metricKey: spec.metric, grain: spec.grain, department },
+      workspaceId_metricKey_grain_department: {
+        workspaceId,
+        metricKey: target.metric,
+        grain: target.grain,
+        department,
+      },
     };
     const before = await tx.target.findUnique({ where });
+    if (before && options.keepExisting) return { previous: before.value };
     await tx.target.upsert({
       where,
-      create: { workspaceId, metricKey: spec.metric, grain: spec.grain, department, value: spec.value },
-      update: { value: spec.value },
+      create: { workspaceId, metricKey: target.metric, grain: target.grain, department, value: target.value },
+      update: { value: target.value },
     });
     await recordAudit(tx, {
       workspaceId,
       actor,
       action: "target.set",
-      detail: { ...spec, department: spec.department, previous: before?.value ?? null },
+      detail: { ...target, department: target.department, previous: before?.value ?? null },
     });
     return { previous: before?.value ?? null };
   });
@@ -266,6 +283,19 @@ export async function clearTarget(prisma: Db, workspaceId: number, key: TargetKe
     if (removed.count > 0) await recordAudit(tx, { workspaceId, actor, action: "target.clear", detail: { ...key } });
     return removed.count > 0;
   });
+}
+
+/** In chat a percentage is written `35%` or `0.35`: a bare `35` is ambiguous, a `%` on a count is a mistake. */
+function notationProblem(settings: KpiSettings, spec: TargetSpec, written: ValueNotation): string | null {
+  const def = buildCatalog(settings).get(spec.metric);
+  if (!def) return null; // an unknown metric is targetProblems' to name
+  if (written === "percent" && def.unit !== "percent") {
+    return `${def.name} is not a percentage; give the target as a plain number.`;
+  }
+  if (def.unit === "percent" && written === "number" && Math.abs(spec.value) > 1) {
+    return `${def.name} is a percentage: write the target as ${spec.value}% or ${spec.value / 100}.`;
+  }
+  return null;
 }
 
 // The same checks (and messages) as a target in tandem.config.yaml.

@@ -1,14 +1,16 @@
 // Chat users and the department each works in (one row per workspace, platform, user).
+import type { MemberDepartment } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
+import type { Platform } from "../core/platform.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
 
-export type MemberDepartment = { key: string; name: string };
+export type { MemberDepartment };
 
 export async function findMemberDepartment(
   prisma: Db,
   workspaceId: number,
-  platform: string,
+  platform: Platform,
   userId: string,
 ): Promise<MemberDepartment | null> {
   const member = await prisma.member.findUnique({
@@ -28,7 +30,7 @@ export async function setMemberDepartment(
   prisma: Db,
   spec: {
     workspaceId: number;
-    platform: string;
+    platform: Platform;
     userId: string;
     departmentKey: string;
     displayName?: string | null;

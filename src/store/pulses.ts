@@ -11,6 +11,7 @@
 // path (answers) uses single statements, and the few transactions here never roll back
 // on purpose.
 import { AppError, ErrorCode } from "../core/errors.ts";
+import { asPlatform } from "../core/platform.ts";
 import type { PulseStore, RecordOutcome } from "../core/pulse/ports.ts";
 import {
   MIN_GROUP_SIZE,
@@ -59,7 +60,7 @@ function toPulse(row: PulseRow & { questions: QuestionRow[] }): Pulse {
   return {
     id: row.id,
     workspaceId: row.workspaceId,
-    platform: row.platform,
+    platform: asPlatform(row.platform),
     channelId: row.channelId,
     createdBy: row.createdBy,
     title: row.title,

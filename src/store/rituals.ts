@@ -1,6 +1,8 @@
 // Rituals in the database (the RitualStore port): opening is an insert guarded by the
 // unique (workspace, platform, channel, metric, period); votes upsert on (ritual,
 // voter key); deciding is a compare-and-set open → decided.
+
+import { asPlatform } from "../core/platform.ts";
 import type { RitualStore } from "../core/rituals/ports.ts";
 import { type Ritual, type RitualStatus, type Tally, WHY_REASONS, type WhyReason } from "../core/rituals/types.ts";
 import { recordAudit } from "./audit-log.ts";
@@ -16,7 +18,7 @@ function toRitual(row: RitualRow): Ritual {
     workspaceId: row.workspaceId,
     metricKey: row.metricKey,
     periodKey: row.periodKey,
-    platform: row.platform,
+    platform: asPlatform(row.platform),
     channelId: row.channelId,
     threadId: row.threadId,
     status: row.status as RitualStatus,

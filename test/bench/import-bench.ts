@@ -130,7 +130,7 @@ async function child(mode: string, csv: string, dbFile: string): Promise<void> {
   };
 
   if (mode === "import") {
-    const { runCli } = await import("../../src/adapters/cli/main.ts");
+    const { runCli } = await import("../../src/main/cli.ts");
     const lines: string[] = [];
     cpuStart = cpuMs();
     const started = performance.now();

@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createHttpServer } from "../../src/adapters/http/server.ts";
-import { createSlack } from "../../src/adapters/slack/slack-app.ts";
 import { computeSlackSignature } from "../../src/adapters/slack/verify-signature.ts";
 import type { AppContext } from "../../src/app/context.ts";
 import { parseEnv } from "../../src/config/env.ts";
 import { createLogger } from "../../src/core/logger.ts";
+import { createSurfaces } from "../../src/main/serve.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
@@ -136,7 +136,8 @@ export async function run(): Promise<void> {
       logger,
       close: async () => {},
     };
-    const slack = createSlack(ctx);
+    // the server's own wiring, as `tandem serve` builds it
+    const { slack } = createSurfaces(ctx, { secret: Buffer.alloc(32, 1) });
     if (!slack) throw new Error("Slack did not start");
     const http = createHttpServer(slack.routes, { logger });
     const port = await http.listen(0, "127.0.0.1");

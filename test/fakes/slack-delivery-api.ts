@@ -5,7 +5,14 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type DeliveryCall = { method: string; token: string | null; args: Record<string, unknown>; bytes?: number };
+/** `failed`: the fake answered it with a failure asked for by fail() */
+export type DeliveryCall = {
+  method: string;
+  token: string | null;
+  args: Record<string, unknown>;
+  bytes?: number;
+  failed?: boolean;
+};
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: number } | { error: string };
 
 export type FakeSlackDelivery = {
@@ -67,9 +74,11 @@ export async function startFakeSlackDelivery(): Promise<FakeSlackDelivery> {
     }
     const method = url.pathname.replace(/^\/api\//, "");
     const args = parseArgs(req, raw);
-    calls.push({ method, token: token ?? (typeof args.token === "string" ? args.token : null), args });
+    const call: DeliveryCall = { method, token: token ?? (typeof args.token === "string" ? args.token : null), args };
+    calls.push(call);
     const failure = failures.get(method)?.shift();
     if (failure) {
+      call.failed = true;
       if ("error" in failure) return reply(200, { ok: false, error: failure.error });
       if (failure.status === 429 && "retryAfterSeconds" in failure) {
         return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(failure.retryAfterSeconds) });

@@ -3,8 +3,9 @@
 // render, in plain text. It goes through the same command handling as Slack and Teams.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { ChatCommands } from "../../app/chat-commands.ts";
+import type { ChatCommands } from "../../app/chat/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
+import { describeError } from "../../core/describe-error.ts";
 import { toPlainText } from "../../render/text/render.ts";
 
 const CONSOLE_USER = "console";
@@ -27,7 +28,7 @@ export async function runConsole(
         const message = await chat.handle(text, { platform: "local", userId: CONSOLE_USER, channelId: "console" });
         io.output.write(`${toPlainText(message)}\n`);
       } catch (error) {
-        ctx.logger.error("console command failed", { error: String(error) });
+        ctx.logger.error("console command failed", { error: describeError(error) });
         io.output.write("Something went wrong answering that; the log has the details.\n");
       }
     }

@@ -2,11 +2,12 @@
 // Socket Mode (SLACK_APP_TOKEN), for one workspace (SLACK_BOT_TOKEN) or many
 // through the OAuth install (SLACK_CLIENT_ID/SECRET/STATE_SECRET).
 import { App, type Authorize, webApi } from "@slack/bolt";
-import type { ChatFeatures } from "../../app/chat-commands.ts";
+import type { ChatCommands } from "../../app/chat/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
-import { kpiDeps } from "../../app/kpi.ts";
 import { createSecretBox } from "../../core/crypto/secret-box.ts";
+import { describeError } from "../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
+import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
 import type { Logger } from "../../core/ports.ts";
 import type { HttpMetrics } from "../http/metrics.ts";
 import type { Route } from "../http/server.ts";
@@ -19,13 +20,12 @@ import { createSlackOAuth } from "./oauth.ts";
 import { RouteReceiver } from "./receiver.ts";
 import type { SlackEnv } from "./slack-env.ts";
 import { workspaceMiddleware } from "./workspace.ts";
-import { yieldingStats } from "./yielding-stats.ts";
 
-/**
- * The features besides /kpi (as chat-commands.ts takes them: `/kpi digest …`,
- * `/kpi rituals`, `/kpi token`'s issuer), plus Slack-only wiring.
- */
-export type SlackDeps = Omit<ChatFeatures, "pulse"> & {
+export type SlackDeps = {
+  /** the chat layer: `/kpi`, `/pulse` and the Share button answer through it */
+  chat: ChatCommands;
+  /** the KPI use cases' store, for the App Home */
+  kpi: KpiSnapshotDeps;
   metrics?: HttpMetrics;
   /**
    * more listeners, called with the app and the shared environment: `/pulse` and its
@@ -64,7 +64,7 @@ function singleWorkspaceAuthorize(token: string, client: webApi.WebClient, logge
 }
 
 /** Null when Slack is not configured; throws (one clear line) when it is configured inconsistently. */
-export function createSlack(ctx: AppContext, deps: SlackDeps = {}): SlackAdapter | null {
+export function createSlack(ctx: AppContext, deps: SlackDeps): SlackAdapter | null {
   const { env, logger } = ctx;
   const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
   const socket = Boolean(env.SLACK_APP_TOKEN);
@@ -107,26 +107,18 @@ export function createSlack(ctx: AppContext, deps: SlackDeps = {}): SlackAdapter
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
     timeout: 10_000,
   };
-  const shared = kpiDeps(ctx.db, ctx.clock);
-  const kpi = ctx.db.dialect === "sqlite" ? { ...shared, stats: yieldingStats(shared.stats) } : shared;
   const slackEnv: SlackEnv = {
     prisma: ctx.db.prisma,
     clock: ctx.clock,
     logger,
-    kpi,
+    kpi: deps.kpi,
+    chat: deps.chat,
     metrics: deps.metrics,
     // better-sqlite3 runs each query synchronously: no timer fires while one runs, and on a
     // million facts one can take longer than Slack's 3 s. So on SQLite every command is
     // acknowledged before any query and answered through response_url. PostgreSQL leaves
     // the event loop free: answers ready within 2 s ride in the acknowledgement itself.
     ackBudgetMs: deps.ackBudgetMs ?? (ctx.db.dialect === "postgres" ? 2_000 : 0),
-    commands: {
-      prisma: ctx.db.prisma,
-      kpi,
-      prefix: "/kpi",
-      ...(deps.issueToken ? { issueToken: deps.issueToken } : {}),
-      ...(deps.kpiSubcommands ? { subcommands: deps.kpiSubcommands } : {}),
-    },
   };
 
   const receiver = socket ? undefined : new RouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? "", logger });
@@ -160,7 +152,7 @@ export function createSlack(ctx: AppContext, deps: SlackDeps = {}): SlackAdapter
         ),
   });
   app.error(async (error) => {
-    logger.error("slack listener failed", { error: String((error as Error)?.stack ?? error) });
+    logger.error("slack listener failed", { error: describeError(error) });
   });
   app.use(
     workspaceMiddleware(

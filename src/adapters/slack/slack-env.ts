@@ -1,6 +1,6 @@
-// What the Slack listeners share: the store, the /kpi command environment, the log
-// and the metrics. Built once in slack-app.ts.
-import type { KpiCommandEnv } from "../../app/answer-kpi-command.ts";
+// What the Slack listeners share: the store, the chat layer every surface answers
+// through, the log and the metrics. Built once in slack-app.ts.
+import type { ChatCommands } from "../../app/chat/chat-commands.ts";
 import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, Logger } from "../../core/ports.ts";
 import type { Db } from "../../store/database.ts";
@@ -10,8 +10,10 @@ export type SlackEnv = {
   prisma: Db;
   clock: Clock;
   logger: Logger;
+  /** for the App Home's scorecards */
   kpi: KpiSnapshotDeps;
-  commands: KpiCommandEnv;
+  /** `/kpi`, `/pulse` and the Share button, answered like every other surface */
+  chat: ChatCommands;
   metrics?: HttpMetrics;
   /** how long a command may compute before it is acknowledged empty and answered through response_url */
   ackBudgetMs: number;

@@ -1,16 +1,21 @@
-// The Messenger port over Slack's Web API: chat.postMessage with the rendered blocks,
-// then each attachment uploaded into the message's thread with Slack's current upload
-// API (files.getUploadURLExternal, POST the bytes, files.completeUploadExternal; what
-// WebClient.filesUploadV2 does). The client never retries by itself: Slack's errors
-// become DeliveryErrors and the caller's retry policy decides (src/core/digest/delivery.ts).
+// The delivery port over Slack's Web API, for every proactive post (digests, pulses,
+// rituals): chat.postMessage and chat.update with the rendered blocks; files with Slack's
+// current upload API (files.getUploadURLExternal, POST the bytes,
+// files.completeUploadExternal; what WebClient.filesUploadV2 does); the channel's people
+// for pulse participation. One attempt per call: Slack's errors become DeliveryErrors and
+// withRetries (src/core/delivery/retries.ts) decides whether to try again.
 import { webApi } from "@slack/bolt";
 import type { SecretBox } from "../../core/crypto/secret-box.ts";
-import { DeliveryError } from "../../core/digest/delivery.ts";
+import { DeliveryError } from "../../core/delivery/delivery-error.ts";
+import type { Attachment, DeliveryTarget, Messenger } from "../../core/delivery/ports.ts";
+import { postWithAttachments } from "../../core/delivery/post-with-attachments.ts";
+import { errorText } from "../../core/describe-error.ts";
 import type { Message } from "../../core/messages/model.ts";
-import type { Attachment, DeliveryTarget, Logger, Messenger } from "../../core/ports.ts";
+import type { Logger } from "../../core/ports.ts";
 import { toSlack } from "../../render/slack/render.ts";
 import type { Db } from "../../store/database.ts";
 import { loadInstallation } from "../../store/installations.ts";
+import { toBoltLogger } from "./bolt-logger.ts";
 
 export type SlackMessengerOptions = {
   /** the bot token for a workspace: SLACK_BOT_TOKEN with one workspace, the installation's with OAuth */
@@ -22,6 +27,10 @@ export type SlackMessengerOptions = {
 };
 
 export const INVITE_HINT = "Invite me first: type `/invite @Tandem` in the channel, then it works.";
+
+const MEMBER_PAGES = 10;
+const USER_PAGES = 20;
+const BOT_CACHE_MS = 60 * 60_000;
 
 /** Slack error codes → an HTTP-like status: 429 and 5xx may pass, the rest will not. */
 const PLATFORM_STATUS: Record<string, number> = {
@@ -89,7 +98,7 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
       });
     }
     default:
-      return new DeliveryError(`${what} failed: ${String((error as Error)?.message ?? error)}`, {
+      return new DeliveryError(`${what} failed: ${errorText(error)}`, {
         status: 500,
         code: "unexpected",
         cause: error,
@@ -100,11 +109,13 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
 export function createSlackMessenger(options: SlackMessengerOptions): Messenger {
   const client = new webApi.WebClient(undefined, {
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    // retries are the caller's (delivery.ts), never two layers deep
+    // retries are withRetries' (src/core/delivery/retries.ts), never two layers deep
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: options.timeoutMs ?? 15_000,
+    logger: toBoltLogger(options.logger),
   });
+  const botCache = new Map<number, { at: number; ids: Promise<Set<string>> }>();
 
   async function tokenFor(workspaceId: number): Promise<string> {
     const token = await options.botToken(workspaceId);
@@ -117,62 +128,103 @@ export function createSlackMessenger(options: SlackMessengerOptions): Messenger 
     return token;
   }
 
-  async function postMessage(token: string, channel: string, message: Message, threadTs?: string): Promise<string> {
-    const rendered = toSlack(message);
+  /** One Web API call; whatever it throws becomes a DeliveryError. */
+  async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
-      const result = await client.chat.postMessage({
+      return await work();
+    } catch (error) {
+      throw toDeliveryError(error, what);
+    }
+  }
+
+  async function postText(target: DeliveryTarget, message: Message): Promise<{ messageId: string }> {
+    const token = await tokenFor(target.workspaceId);
+    const rendered = toSlack(message);
+    const result = await call("chat.postMessage", () =>
+      client.chat.postMessage({
         token,
-        channel,
+        channel: target.channelId,
         text: rendered.text,
         blocks: rendered.blocks,
         unfurl_links: false,
         unfurl_media: false,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-      });
-      if (!result.ts) throw new DeliveryError("Slack accepted the message but returned no ts", { status: 502 });
-      return result.ts;
-    } catch (error) {
-      throw toDeliveryError(error, "chat.postMessage");
-    }
+        ...(target.threadId ? { thread_ts: target.threadId } : {}),
+      }),
+    );
+    if (!result.ts) throw new DeliveryError("Slack accepted the message but returned no ts", { status: 502 });
+    return { messageId: result.ts };
+  }
+
+  async function upload(target: DeliveryTarget, attachment: Attachment): Promise<void> {
+    const token = await tokenFor(target.workspaceId);
+    const file = {
+      token,
+      file: Buffer.from(attachment.png),
+      filename: attachment.filename,
+      title: attachment.filename,
+      alt_text: attachment.altText,
+    };
+    const { threadId } = target;
+    await call(`uploading ${attachment.filename}`, () =>
+      threadId
+        ? client.filesUploadV2({ ...file, channel_id: target.channelId, thread_ts: threadId })
+        : client.filesUploadV2({ ...file, channel_id: target.channelId }),
+    );
+  }
+
+  /** Bots, deleted users and Slackbot, who are channel members but not people asked (cached an hour). */
+  function botIds(workspaceId: number, token: string): Promise<Set<string>> {
+    const cached = botCache.get(workspaceId);
+    if (cached && Date.now() - cached.at < BOT_CACHE_MS) return cached.ids;
+    const ids = (async () => {
+      const bots = new Set<string>();
+      let cursor: string | undefined;
+      for (let page = 0; page < USER_PAGES; page++) {
+        const result = await client.users.list({ token, limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const user of result.members ?? []) {
+          if (user.id && (user.is_bot || user.deleted || user.id === "USLACKBOT")) bots.add(user.id);
+        }
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return bots;
+    })();
+    botCache.set(workspaceId, { at: Date.now(), ids });
+    ids.catch(() => botCache.delete(workspaceId));
+    return ids;
   }
 
   return {
-    async post(target: DeliveryTarget, message: Message, attachments: Attachment[] = []) {
-      const token = await tokenFor(target.workspaceId);
-      const ts = await postMessage(token, target.channelId, message, target.threadId);
-      const attachmentErrors: string[] = [];
-      // The text is out: from here on nothing may throw, or a retry would post it twice.
-      for (const attachment of attachments) {
-        try {
-          await client.filesUploadV2({
-            token,
-            channel_id: target.channelId,
-            thread_ts: target.threadId ?? ts,
-            file: Buffer.from(attachment.png),
-            filename: attachment.filename,
-            title: attachment.filename,
-            alt_text: attachment.altText,
-          });
-        } catch (error) {
-          const problem = toDeliveryError(error, `uploading ${attachment.filename}`);
-          options.logger.warn("slack file upload failed", { channel: target.channelId, error: problem.message });
-          attachmentErrors.push(problem.message);
-        }
-      }
-      return attachmentErrors.length > 0 ? { messageId: ts, attachmentErrors } : { messageId: ts };
+    post: (target, message, attachments) =>
+      postWithAttachments({ text: postText, upload }, target, message, attachments),
+
+    async update(posted, message) {
+      const token = await tokenFor(posted.workspaceId);
+      const rendered = toSlack(message);
+      await call("chat.update", () =>
+        client.chat.update({
+          token,
+          channel: posted.channelId,
+          ts: posted.messageId,
+          text: rendered.text,
+          blocks: rendered.blocks,
+        }),
+      );
     },
 
-    async directMessage(target, message) {
-      const token = await tokenFor(target.workspaceId);
-      // chat.postMessage to a user id posts in the app's direct messages with them.
-      return { messageId: await postMessage(token, target.userId, message) };
-    },
+    // chat.postMessage to a user id posts in the app's direct messages with them.
+    directMessage: (recipient, message) =>
+      postText({ platform: "slack", workspaceId: recipient.workspaceId, channelId: recipient.userId }, message),
+
+    upload,
 
     async canPost(target) {
       if (target.channelId.startsWith("D")) return { ok: true };
       try {
         const token = await tokenFor(target.workspaceId);
-        const info = await client.conversations.info({ token, channel: target.channelId });
+        const info = await call("conversations.info", () =>
+          client.conversations.info({ token, channel: target.channelId }),
+        );
         if (info.channel?.is_member === false) {
           return { ok: false, hint: INVITE_HINT };
         }
@@ -189,6 +241,29 @@ export function createSlackMessenger(options: SlackMessengerOptions): Messenger 
         });
         return { ok: true };
       }
+    },
+
+    // conversations.members, minus bots: needs channels:read and groups:read
+    async countAudience(target) {
+      const token = await tokenFor(target.workspaceId);
+      const members = new Set<string>();
+      let cursor: string | undefined;
+      for (let page = 0; page < MEMBER_PAGES; page++) {
+        const result = await call("conversations.members", () =>
+          client.conversations.members({
+            token,
+            channel: target.channelId,
+            limit: 1000,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        if (!result.members) return page === 0 ? null : members.size;
+        for (const id of result.members) members.add(id);
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      const bots = await botIds(target.workspaceId, token).catch(() => new Set<string>());
+      return [...members].filter((id) => !bots.has(id)).length;
     },
   };
 }

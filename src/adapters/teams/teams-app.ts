@@ -11,10 +11,14 @@ import {
   TurnContext as TurnContextClass,
 } from "botbuilder";
 import { z } from "zod";
-import type { ChatCaller, ChatCommands } from "../../app/chat-commands.ts";
+import type { ChatCommands } from "../../app/chat/chat-commands.ts";
+import type { ChatCaller } from "../../app/chat/types.ts";
 import type { AppContext } from "../../app/context.ts";
+import type { Env } from "../../config/env.ts";
+import { describeError } from "../../core/describe-error.ts";
 import { ErrorCode, isAppError } from "../../core/errors.ts";
 import type { Message } from "../../core/messages/model.ts";
+import type { Logger } from "../../core/ports.ts";
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type AdaptiveCard,
@@ -26,7 +30,6 @@ import { MB, readBody, sendJson } from "../http/body.ts";
 import type { HttpMetrics } from "../http/metrics.ts";
 import type { Route } from "../http/server.ts";
 import { channelOf, channelReference } from "./conversation-id.ts";
-import { createTeamsMessenger, type TeamsMessenger, type TeamsMessengerDeps } from "./teams-messenger.ts";
 
 // Just enough shape to refuse malformed activities with 400 before botbuilder sees
 // them (its own parser throws, which would otherwise become a 500).
@@ -50,16 +53,13 @@ const ActivitySchema = z
     }
   });
 
-export type TeamsApp = {
-  route: Route;
-  adapter: CloudAdapter;
-  appId: string;
-  /**
-   * Proactive posts (digests, pulses, results) to conversations whose references are
-   * stored, through this adapter: the digest's Messenger and the pulse's PulseMessenger.
-   */
-  messenger: TeamsMessenger;
-};
+/**
+ * The bot's connection to the Bot Framework: what answers activities (createTeams) and
+ * what posts proactively (createTeamsMessenger) share.
+ */
+export type TeamsBot = { adapter: CloudAdapter; appId: string };
+
+export type TeamsApp = TeamsBot & { route: Route };
 
 /** A click on an Action.Execute button (Universal Actions): the verb and data the renderer put there. */
 export type CardAction = {
@@ -85,8 +85,6 @@ export type TeamsDeps = {
   metrics?: HttpMetrics;
   /** pulse votes and other card buttons; without it, clicks get a polite "not available" */
   onCardAction?: CardActionHandler;
-  /** the messenger's own retries (Teams' rules by default; tests make them fast) */
-  messengerRetry?: TeamsMessengerDeps["retry"];
 };
 
 const CARD_ACTION_INVOKE = "adaptiveCard/action";
@@ -126,21 +124,32 @@ export function commandText(activity: Partial<Activity>): string {
     .replace(/^\//, "");
 }
 
-export function createTeams(ctx: AppContext, deps: TeamsDeps): TeamsApp {
-  const appId = ctx.env.MicrosoftAppId ?? "";
+/** With a MicrosoftAppId, Bot Framework's authentication; without one, unauthenticated local use. */
+export function createTeamsBot(env: Env, logger: Logger): TeamsBot {
+  const appId = env.MicrosoftAppId ?? "";
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: appId,
-    MicrosoftAppPassword: ctx.env.MicrosoftAppPassword ?? "",
-    MicrosoftAppType: ctx.env.MicrosoftAppType ?? (appId ? "MultiTenant" : ""),
-    MicrosoftAppTenantId: ctx.env.MicrosoftAppTenantId ?? "",
+    MicrosoftAppPassword: env.MicrosoftAppPassword ?? "",
+    MicrosoftAppType: env.MicrosoftAppType ?? (appId ? "MultiTenant" : ""),
+    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? "",
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
-    ctx.logger.error("teams turn failed", { error: String((error as Error)?.stack ?? error) });
+    logger.error("teams turn failed", { error: describeError(error) });
     await context
       .sendActivity("Sorry, something went wrong answering that. The team has the details in the log.")
       .catch(() => undefined);
   };
+  return { adapter, appId };
+}
+
+/** POST /api/messages: typed text through the chat layer, card buttons to `onCardAction`. */
+export function createTeams(
+  ctx: Pick<AppContext, "db" | "workspace" | "logger">,
+  bot: TeamsBot,
+  deps: TeamsDeps,
+): TeamsApp {
+  const { adapter, appId } = bot;
 
   const onTurn = async (context: TurnContext) => {
     const activity = context.activity;
@@ -202,7 +211,7 @@ export function createTeams(ctx: AppContext, deps: TeamsDeps): TeamsApp {
       if (isAppError(error) && error.code !== ErrorCode.Internal) {
         return reply({ statusCode: 200, type: MESSAGE_RESPONSE_TYPE, value: error.message });
       }
-      ctx.logger.error("teams card action failed", { verb, error: String((error as Error)?.stack ?? error) });
+      ctx.logger.error("teams card action failed", { verb, error: describeError(error) });
       return reply({
         statusCode: 500,
         type: ERROR_RESPONSE_TYPE,
@@ -238,14 +247,7 @@ export function createTeams(ctx: AppContext, deps: TeamsDeps): TeamsApp {
       );
     },
   };
-  const messenger = createTeamsMessenger({
-    adapter,
-    appId,
-    prisma: ctx.db.prisma,
-    logger: ctx.logger,
-    ...(deps.messengerRetry !== undefined ? { retry: deps.messengerRetry } : {}),
-  });
-  return { route, adapter, appId, messenger };
+  return { route, adapter, appId };
 }
 
 /** The small Express-like response surface botbuilder writes to. */

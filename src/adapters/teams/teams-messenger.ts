@@ -1,18 +1,20 @@
-// Proactive posts to Teams (digests, pulses, results, reminders): the channel's stored
-// conversation reference, CloudAdapter.continueConversationAsync, and Teams' rate-limit
-// advice: retry 429, 412, 502 and 504 with exponential backoff and jitter, honouring
-// Retry-After. Implements the digest's Messenger port and the pulse's PulseMessenger.
+// The delivery port over Teams, for every proactive post (digests, pulses, results,
+// reminders, rituals): the conversation's stored reference and
+// CloudAdapter.continueConversationAsync. One attempt per call: failures become
+// DeliveryErrors classified by Teams' rate-limit advice (429, 412, 502 and 504 may pass,
+// with Retry-After when Teams sends one), and withRetries (src/core/delivery/retries.ts)
+// decides whether to try again, with the backoff and jitter Teams asks for.
 //
-// botbuilder's connector client already retries inside each attempt (5xx and network
-// errors with backoff, 429/503 when Retry-After is present; it offers no switch to turn
-// that off); this loop adds what it leaves out (412, 429 without Retry-After) and a
-// budget over everything, so a post never outlives the digest run's claim.
+// botbuilder's connector client retries inside each attempt (5xx and network errors with
+// backoff, 429/503 when Retry-After is present) and offers no switch to turn that off;
+// what it leaves out (412, 429 without Retry-After) and the budget over everything are
+// withRetries'.
 import type { Activity, CloudAdapter, ConversationReference, ResourceResponse, TurnContext } from "botbuilder";
-import pRetry, { AbortError } from "p-retry";
-import { DeliveryError, type RetryPolicy } from "../../core/digest/delivery.ts";
+import { DeliveryError } from "../../core/delivery/delivery-error.ts";
+import type { Attachment, DeliveryTarget, Messenger } from "../../core/delivery/ports.ts";
+import { postWithAttachments } from "../../core/delivery/post-with-attachments.ts";
 import type { Message } from "../../core/messages/model.ts";
-import type { Attachment, DeliveryTarget, Logger, Messenger } from "../../core/ports.ts";
-import type { PulseMessenger, PulseTarget } from "../../core/pulse/ports.ts";
+import type { Logger } from "../../core/ports.ts";
 import { toTeamsActivity } from "../../render/teams/render.ts";
 import { loadConversationReference } from "../../store/conversation-refs.ts";
 import type { Db } from "../../store/database.ts";
@@ -21,95 +23,41 @@ import { channelOf, threadOf } from "./conversation-id.ts";
 /** What Teams asks bots to retry: throttled, precondition failed (a busy thread), bad gateway, gateway timeout. */
 export const TEAMS_TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 412, 502, 504]);
 
-/** The digest's retry policy shape; Teams only changes which statuses are transient and adds jitter. */
-export type TeamsRetryPolicy = RetryPolicy;
-
-export const DEFAULT_TEAMS_RETRY: TeamsRetryPolicy = {
-  retries: 3,
-  minTimeoutMs: 1_000,
-  maxTimeoutMs: 30_000,
-  // well under the digest's claim lease, so a slow post never outlives its claim
-  budgetMs: 2 * 60_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/**
- * A Teams failure. When the messenger has already retried it by Teams' rules, it is no
- * longer `retryable`, so a caller's own retry loop (withDeliveryRetries) does not
- * multiply the attempts; with retries off, 412 counts as retryable too.
- */
-export class TeamsDeliveryError extends DeliveryError {
-  readonly retriedByMessenger: boolean;
-
-  constructor(
-    message: string,
-    options: { status: number; code?: string; retryAfterMs?: number; cause?: unknown; retriedByMessenger: boolean },
-  ) {
-    super(message, options);
-    this.name = "TeamsDeliveryError";
-    this.retriedByMessenger = options.retriedByMessenger;
-  }
-
-  override get retryable(): boolean {
-    if (this.retriedByMessenger) return false;
-    return TEAMS_TRANSIENT_STATUSES.has(this.status) || super.retryable;
-  }
-}
-
 export type TeamsMessengerDeps = {
   adapter: Pick<CloudAdapter, "continueConversationAsync">;
   /** the bot's MicrosoftAppId ("" for unauthenticated local use) */
   appId: string;
   prisma: Db;
   logger: Logger;
-  /** Teams' retries in the messenger; false leaves retrying to the caller */
-  retry?: Partial<TeamsRetryPolicy> | false;
 };
 
-type AnyTarget = DeliveryTarget | PulseTarget;
+type Reference = Partial<ConversationReference>;
 
-/** Both ports at once: the digest's Messenger and the pulse's PulseMessenger. */
-export type TeamsMessenger = {
-  post(
-    target: AnyTarget,
-    message: Message,
-    attachments?: Attachment[],
-  ): Promise<{ messageId: string; attachmentErrors?: string[] }>;
-  update: PulseMessenger["update"];
-  directMessage: Messenger["directMessage"];
-  canPost(target: DeliveryTarget): Promise<{ ok: true } | { ok: false; hint: string }>;
-};
-
-export function createTeamsMessenger(deps: TeamsMessengerDeps): TeamsMessenger {
-  const policy = deps.retry === false ? null : { ...DEFAULT_TEAMS_RETRY, ...deps.retry };
-
-  const referenceFor = async (target: AnyTarget): Promise<Partial<ConversationReference>> => {
+export function createTeamsMessenger(deps: TeamsMessengerDeps): Messenger {
+  const referenceFor = async (target: DeliveryTarget): Promise<Reference> => {
     const channel = channelOf(target.channelId);
-    const stored = await loadConversationReference<Partial<ConversationReference>>(
-      deps.prisma,
-      target.workspaceId,
-      "teams",
-      channel,
-    );
+    const stored = await loadConversationReference<Reference>(deps.prisma, target.workspaceId, "teams", channel);
     if (!stored?.conversation || !stored.serviceUrl) {
-      throw new TeamsDeliveryError(
+      throw new DeliveryError(
         "Tandem has no address for this Teams conversation yet: add Tandem to the team, or @mention it there once",
-        { status: 404, code: "conversation_reference_missing", retriedByMessenger: false },
+        { status: 404, code: "conversation_reference_missing" },
       );
     }
-    const conversationId = target.threadId ? threadOf(channel, target.threadId) : channel;
+    // a thread of a channel; chats have no threads, so there the conversation itself
+    const inThread = target.threadId && stored.conversation.conversationType === "channel";
+    const conversationId = inThread ? threadOf(channel, target.threadId ?? "") : channel;
     return { ...stored, conversation: { ...stored.conversation, id: conversationId } };
   };
 
-  /** One proactive turn; `work` gets the turn context. Errors become TeamsDeliveryErrors. */
+  /** One proactive turn; `work` gets the turn context. Errors become DeliveryErrors. */
   const inConversation = async <T>(
     what: string,
-    reference: Partial<ConversationReference>,
+    reference: Reference,
     work: (context: TurnContext) => Promise<T>,
   ): Promise<T> => {
-    const once = async () => {
-      type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
-      let outcome = { ok: false, error: new Error("the proactive turn did not run") } as Outcome;
+    type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
+    let outcome = { ok: false, error: new Error("the proactive turn did not run") } as Outcome;
+    try {
       await deps.adapter.continueConversationAsync(deps.appId, reference, async (context) => {
         // A proactive post answers no message: without this, botbuilder would address it
         // as a reply to the synthetic continuation activity.
@@ -129,117 +77,57 @@ export function createTeamsMessenger(deps: TeamsMessengerDeps): TeamsMessenger {
           outcome = { ok: false, error };
         }
       });
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
-    };
-    if (!policy) {
-      try {
-        return await once();
-      } catch (error) {
-        throw toDeliveryError(error, what, false);
-      }
+    } catch (error) {
+      outcome = { ok: false, error };
     }
-    const started = Date.now();
-    return pRetry(
-      async () => {
-        try {
-          return await once();
-        } catch (error) {
-          const failure = toDeliveryError(error, what, true);
-          throw TEAMS_TRANSIENT_STATUSES.has(failure.status) ? failure : new AbortError(failure);
-        }
-      },
-      {
-        retries: policy.retries,
-        factor: 2,
-        minTimeout: policy.minTimeoutMs,
-        maxTimeout: policy.maxTimeoutMs,
-        randomize: true,
-        maxRetryTime: policy.budgetMs,
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (!(error instanceof TeamsDeliveryError) || retriesLeft <= 0) return;
-          const wait = error.retryAfterMs ?? 0;
-          if (Date.now() - started + wait > policy.budgetMs) {
-            throw new TeamsDeliveryError(
-              `${error.message} (Teams asked to wait ${Math.ceil(wait / 1000)} s, beyond the delivery budget)`,
-              {
-                status: error.status,
-                code: error.code,
-                cause: error,
-                retriedByMessenger: true,
-                ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-              },
-            );
-          }
-          deps.logger.warn("teams post failed; retrying", {
-            what,
-            status: error.status,
-            attempt: attemptNumber,
-            retryAfterMs: error.retryAfterMs,
-          });
-          // p-retry then adds its own jittered backoff, so the wait is at least Retry-After
-          if (wait > 0) await policy.sleep(wait);
-        },
-      },
-    ).catch((error: unknown) => {
-      throw error instanceof AbortError ? error.originalError : error;
-    });
+    if (!outcome.ok) throw toDeliveryError(outcome.error, what);
+    return outcome.value;
   };
 
-  const send = async (reference: Partial<ConversationReference>, what: string, activity: Partial<Activity>) => {
+  const send = async (reference: Reference, what: string, activity: Partial<Activity>) => {
     const response = await inConversation<ResourceResponse | undefined>(what, reference, (context) =>
       context.sendActivity(activity),
     );
     return { messageId: response?.id ?? "" };
   };
 
-  return {
-    async post(target: AnyTarget, message: Message, attachments: Attachment[] = []) {
-      const reference = await referenceFor(target);
-      const posted = await send(reference, "post", toTeamsActivity(message) as Partial<Activity>);
-      const attachmentErrors: string[] = [];
-      // Attachments follow in the message's thread (channels) or right after it (chats).
-      const isChannel = reference.conversation?.conversationType === "channel";
-      const thread =
-        isChannel && posted.messageId && !target.threadId
-          ? {
-              ...reference,
-              conversation: { ...reference.conversation, id: threadOf(target.channelId, posted.messageId) },
-            }
-          : reference;
-      for (const attachment of attachments) {
-        try {
-          await send(thread as Partial<ConversationReference>, "attachment", imageActivity(attachment));
-        } catch (error) {
-          attachmentErrors.push(`${attachment.filename}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      return attachmentErrors.length > 0 ? { ...posted, attachmentErrors } : posted;
-    },
+  const postText = async (target: DeliveryTarget, message: Message) =>
+    send(await referenceFor(target), "post", toTeamsActivity(message) as Partial<Activity>);
 
-    async update(target: PulseTarget & { messageId: string }, message: Message) {
-      const reference = await referenceFor(target);
+  const upload = async (target: DeliveryTarget, attachment: Attachment) => {
+    await send(await referenceFor(target), "attachment", imageActivity(attachment));
+  };
+
+  return {
+    // Attachments follow in the message's thread (channels) or right after it (chats).
+    post: (target, message, attachments) =>
+      postWithAttachments({ text: postText, upload }, target, message, attachments),
+
+    async update(posted, message) {
+      const reference = await referenceFor(posted);
       await inConversation("update", reference, async (context) => {
         await context.updateActivity({
           ...(toTeamsActivity(message) as Partial<Activity>),
-          id: target.messageId,
+          id: posted.messageId,
           conversation: reference.conversation as Activity["conversation"],
         });
       });
     },
 
-    async directMessage(target, message) {
-      const reference = await personalReference(deps.prisma, target.workspaceId, target.userId);
+    async directMessage(recipient, message) {
+      const reference = await personalReference(deps.prisma, recipient.workspaceId, recipient.userId);
       if (!reference) {
-        throw new TeamsDeliveryError(
+        throw new DeliveryError(
           "Tandem cannot write to this person in Teams until they have opened a chat with it once",
-          { status: 404, code: "personal_chat_missing", retriedByMessenger: false },
+          { status: 404, code: "personal_chat_missing" },
         );
       }
       return send(reference, "direct message", toTeamsActivity(message) as Partial<Activity>);
     },
 
-    async canPost(target: DeliveryTarget) {
+    upload,
+
+    async canPost(target) {
       const stored = await loadConversationReference(
         deps.prisma,
         target.workspaceId,
@@ -247,9 +135,9 @@ export function createTeamsMessenger(deps: TeamsMessengerDeps): TeamsMessenger {
         channelOf(target.channelId),
       );
       return stored
-        ? { ok: true as const }
+        ? { ok: true }
         : {
-            ok: false as const,
+            ok: false,
             hint: "Tandem has not been added to this conversation yet: add it to the team (or @mention it here once), then try again.",
           };
     },
@@ -292,9 +180,9 @@ async function personalReference(
   return null;
 }
 
-/** botbuilder's RestError (status, headers, body) → a DeliveryError the digest and pulses understand. */
-export function toDeliveryError(error: unknown, what: string, retriedByMessenger: boolean): TeamsDeliveryError {
-  if (error instanceof TeamsDeliveryError) return error;
+/** botbuilder's RestError (status, headers, body) → a DeliveryError, retryable by Teams' rules. */
+export function toDeliveryError(error: unknown, what: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
   const failure = error as {
     statusCode?: number;
     code?: string;
@@ -305,14 +193,13 @@ export function toDeliveryError(error: unknown, what: string, retriedByMessenger
   const retryAfterMs = parseRetryAfter(failure.response?.headers?.get?.("retry-after"));
   const platformCode = teamsErrorCode(failure.response?.bodyAsText);
   const code = platformCode ?? (status === 0 ? (failure.code ?? "network_error") : `http_${status}`);
-  const retried = retriedByMessenger && TEAMS_TRANSIENT_STATUSES.has(status);
-  return new TeamsDeliveryError(
+  return new DeliveryError(
     `Teams refused the ${what} (${status || failure.code || "no response"}): ${failure.message ?? String(error)}`,
     {
       status,
       code,
       cause: error,
-      retriedByMessenger: retried,
+      ...(TEAMS_TRANSIENT_STATUSES.has(status) ? { retryable: true } : {}),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     },
   );

@@ -1,17 +1,19 @@
 // `/kpi digest subscribe|unsubscribe|list|preview`: a channel's digest subscription,
 // from any surface. The grammar is platform-free; the caller says who and where.
 import { DateTime } from "luxon";
+import type { Messenger } from "../delivery/ports.ts";
 import { AppError, ErrorCode } from "../errors.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { isPeriodText } from "../kpi/periods.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
-import type { Clock, Messenger } from "../ports.ts";
+import { commandPrefix, type Platform } from "../platform.ts";
+import type { Clock } from "../ports.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
 import type { DigestPlatform, DigestSubscription, SubscriptionSpec, SubscriptionStore } from "./ports.ts";
 import { type Cadence, nextDueAt } from "./schedule.ts";
 
 export type DigestCaller = {
-  platform: string;
+  platform: Platform;
   userId: string;
   /** the channel the command was typed in; null where there is none (the CLI) */
   channelId: string | null;
@@ -137,10 +139,6 @@ const section = (text: string): Block => ({ type: "section", text: clip(text, LI
 const context = (text: string): Block => ({ type: "context", text: clip(text, LIMITS.textChars) });
 const privately = (blocks: Block[]) => makeMessage(blocks, { visibility: "private" });
 
-function prefixOf(platform: string): string {
-  return platform === "slack" ? "/kpi" : "kpi";
-}
-
 function chatPlatform(caller: DigestCaller): { platform: DigestPlatform; channelId: string } {
   if ((caller.platform !== "slack" && caller.platform !== "teams") || !caller.channelId) {
     throw invalid("Digests are posted in Slack or Teams channels: subscribe from the channel that should get it.");
@@ -164,7 +162,7 @@ export async function subscribeDigest(
     spec,
     now,
   });
-  const prefix = prefixOf(platform);
+  const prefix = commandPrefix(platform);
   const blocks: Block[] = [
     section(
       `Subscribed: this channel gets the alignment digest ${describeSchedule(spec)}; the next one is due ${nextRun(spec, now, now)}.` +
@@ -191,7 +189,7 @@ export async function unsubscribeDigest(deps: DigestCommandDeps, caller: DigestC
     channelId,
     userId: caller.userId,
   });
-  const prefix = prefixOf(platform);
+  const prefix = commandPrefix(platform);
   return privately([
     section(
       removed
@@ -205,7 +203,7 @@ const LIST_MAX = 30;
 
 export async function listDigests(deps: DigestCommandDeps, caller: DigestCaller): Promise<Message> {
   const subscriptions = await deps.subscriptions.list(caller.workspaceId);
-  const prefix = prefixOf(caller.platform);
+  const prefix = commandPrefix(caller.platform);
   if (subscriptions.length === 0) {
     return privately([
       section(
@@ -234,12 +232,12 @@ export async function previewDigest(
     throw invalid(`“${period}” is not a period. Try 2026-W38, 2026-09, week or month.`);
   }
   const digest = await buildDigest(deps.kpi, { workspaceId: caller.workspaceId, zone: caller.zone, period });
-  const message = digestMessage(digest, { prefix: caller.platform === "slack" ? "/kpi" : "kpi" });
+  const message = digestMessage(digest, { prefix: commandPrefix(caller.platform) });
   return makeMessage(message.blocks, { visibility: "private" });
 }
 
 function helpMessage(caller: DigestCaller): Message {
-  const prefix = prefixOf(caller.platform);
+  const prefix = commandPrefix(caller.platform);
   return privately([
     section(
       [

@@ -1,10 +1,12 @@
 // What the digest use cases need from the store (src/store/digest-subscriptions.ts
 // implements both over Prisma) and from a chart renderer (src/adapters/chart).
 
+import type { ChatPlatform, Platform } from "../platform.ts";
 import type { ChartSpec } from "./chart.ts";
 import type { Cadence } from "./schedule.ts";
 
-export type DigestPlatform = "slack" | "teams";
+/** Digests go to chat channels only. */
+export type DigestPlatform = ChatPlatform;
 
 export type DigestSubscription = {
   id: number;
@@ -43,7 +45,7 @@ export type SubscriptionStore = {
     now: Date;
   }): Promise<{ subscription: DigestSubscription; previous: SubscriptionSpec | null }>;
   /** Deactivates the channel's subscription, and audits it; false when there was none. */
-  unsubscribe(input: { workspaceId: number; platform: string; channelId: string; userId: string }): Promise<boolean>;
+  unsubscribe(input: { workspaceId: number; platform: Platform; channelId: string; userId: string }): Promise<boolean>;
   list(workspaceId: number): Promise<DigestSubscription[]>;
   /** every active subscription of every workspace, for the scheduler */
   active(): Promise<DigestSubscription[]>;

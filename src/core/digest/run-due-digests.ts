@@ -5,23 +5,21 @@
 // lease expires and is taken over (retried) by the next tick, up to maxAttempts, after
 // which the run is recorded failed and the subscriber told. Due instants older than the
 // catch-up window (Tandem was down too long) are skipped rather than posted late.
+import { DeliveryError, isDeliveryError } from "../delivery/delivery-error.ts";
+import type { Attachment, DeliveryTarget, Messenger } from "../delivery/ports.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from "../delivery/retries.ts";
+import { describeError, errorText } from "../describe-error.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { describePeriod, lastComplete } from "../kpi/periods.ts";
 import type { Period } from "../kpi/types.ts";
 import { clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
-import type { Attachment, Clock, DeliveryTarget, Logger, Messenger } from "../ports.ts";
+import { commandPrefix } from "../platform.ts";
+import type { Clock, Logger } from "../ports.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
 import { CHART_PERIODS, chartMetrics, digestChartSpec } from "./chart.ts";
-import {
-  DEFAULT_RETRY_POLICY,
-  DeliveryError,
-  isDeliveryError,
-  type RetryPolicy,
-  withDeliveryRetries,
-} from "./delivery.ts";
 import type { Digest } from "./digest-types.ts";
 import { loadDigestSeries } from "./load-digest-series.ts";
-import type { ChartRenderer, DigestRunStore, DigestSubscription, SubscriptionStore } from "./ports.ts";
+import type { ChartRenderer, DigestPlatform, DigestRunStore, DigestSubscription, SubscriptionStore } from "./ports.ts";
 import { type DigestSchedule, digestGrain, latestDueAt } from "./schedule.ts";
 
 export const DEFAULT_CATCH_UP_MS = 24 * 60 * 60_000;
@@ -33,6 +31,7 @@ export type RunDueDigestsDeps = {
   subscriptions: Pick<SubscriptionStore, "active">;
   runs: DigestRunStore;
   kpi: KpiSnapshotDeps;
+  /** the platforms' messenger; the runner retries through it with `retry` */
   messenger: Messenger;
   clock: Clock;
   logger: Logger;
@@ -53,7 +52,7 @@ export type RunDueDigestsDeps = {
    * Called once a digest is posted (rituals open their threads under it). Its failure is
    * logged, never undoes or repeats the post.
    */
-  afterPost?: (posted: { digest: Digest; target: DeliveryTarget; messageId: string; period: Period }) => Promise<void>;
+  afterPost?: (posted: { digest: Digest; target: DigestTarget; messageId: string; period: Period }) => Promise<void>;
 };
 
 export type DigestRunOutcome =
@@ -82,6 +81,9 @@ export type DigestRunReport = {
 };
 
 type Due = { subscription: DigestSubscription; dueAt: Date; period: Period };
+
+/** A digest's channel: always a chat platform's. */
+export type DigestTarget = DeliveryTarget & { platform: DigestPlatform };
 
 export function scheduleOf(subscription: DigestSubscription): DigestSchedule {
   return {
@@ -198,35 +200,29 @@ async function runOne(
       zone: subscription.workspaceZone,
       period: period.key,
     });
-    message = digestMessage(digest, { prefix: subscription.platform === "teams" ? "kpi" : "/kpi" });
+    message = digestMessage(digest, { prefix: commandPrefix(subscription.platform) });
     attachments = await chartAttachment(deps, subscription, digest);
   } catch (error) {
     // Left claimed: the lease expires and the next tick retries it (a database outage passes).
     deps.logger.error("digest could not be built; it will be retried when its claim expires", {
       ...log,
       attempt: claim.attempt,
-      error: String((error as Error)?.stack ?? error),
+      error: describeError(error),
     });
-    return report("error", { attempt: claim.attempt, detail: String((error as Error)?.message ?? error) });
+    return report("error", { attempt: claim.attempt, detail: errorText(error) });
   }
 
-  const target: DeliveryTarget = {
+  const target: DigestTarget = {
     platform: subscription.platform,
     workspaceId: subscription.workspaceId,
     channelId: subscription.channelId,
   };
+  // Retried here, for this run alone: its log lines name the subscription.
+  const messenger = withRetries(deps.messenger, policy, (error, waitMs) =>
+    deps.logger.warn("digest delivery failed; retrying", { ...log, status: error.status, code: error.code, waitMs }),
+  );
   try {
-    const posted = await withDeliveryRetries(
-      () => deps.messenger.post(target, message, attachments),
-      policy,
-      (error, waitMs) =>
-        deps.logger.warn("digest delivery failed; retrying", {
-          ...log,
-          status: error.status,
-          code: error.code,
-          waitMs,
-        }),
-    );
+    const posted = await messenger.post(target, message, attachments);
     for (const problem of posted.attachmentErrors ?? []) {
       deps.logger.warn("digest posted without its chart", { ...log, error: problem });
     }
@@ -240,7 +236,7 @@ async function runOne(
       await deps
         .afterPost({ digest, target, messageId: posted.messageId, period })
         .catch((error: unknown) =>
-          deps.logger.error("after-digest work failed", { ...log, error: String((error as Error)?.stack ?? error) }),
+          deps.logger.error("after-digest work failed", { ...log, error: describeError(error) }),
         );
     }
     return report("posted", { attempt: claim.attempt, messageId: posted.messageId });
@@ -283,7 +279,7 @@ async function chartAttachment(
 
 function deliveryProblem(error: unknown): string {
   if (isDeliveryError(error)) return `${error.message} [${error.code}, status ${error.status}]`;
-  return String((error as Error)?.message ?? error);
+  return errorText(error);
 }
 
 /** Tells whoever subscribed that the digest did not go out, and why. Failing that, says so in the log. */
@@ -296,13 +292,9 @@ async function tellSubscriber(
 ): Promise<void> {
   const message = failureMessage(subscription, period, detail);
   try {
-    await withDeliveryRetries(
-      () =>
-        deps.messenger.directMessage(
-          { platform: subscription.platform, workspaceId: subscription.workspaceId, userId: subscription.createdBy },
-          message,
-        ),
-      policy,
+    await withRetries(deps.messenger, policy).directMessage(
+      { platform: subscription.platform, workspaceId: subscription.workspaceId, userId: subscription.createdBy },
+      message,
     );
   } catch (error) {
     deps.logger.error("could not tell the subscriber that their digest failed", {
@@ -314,7 +306,7 @@ async function tellSubscriber(
 }
 
 export function failureMessage(subscription: DigestSubscription, period: Period, detail: string): Message {
-  const command = subscription.platform === "teams" ? "kpi digest" : "/kpi digest";
+  const command = `${commandPrefix(subscription.platform)} digest`;
   return makeMessage(
     [
       {

@@ -2,10 +2,13 @@
 // agreement question), from a template, or from the full form (up to 5 questions, each
 // agree5 / scale10 / yesno / text with a tag; anonymous by default; closing after a
 // duration, 24 h by default, or at a time; optionally weekly).
+
+import type { DeliveryTarget } from "../delivery/ports.ts";
 import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
+import type { Platform } from "../platform.ts";
 import { pulseMessage } from "./messages.ts";
-import type { PulseDeps, PulseTarget } from "./ports.ts";
+import type { PulseDeps } from "./ports.ts";
 import { reminderAtFor } from "./recurrence.ts";
 import { findTemplate, TEMPLATES } from "./templates.ts";
 import {
@@ -20,7 +23,7 @@ import {
 
 export type CreatePulseRequest = {
   workspaceId: number;
-  platform: string;
+  platform: Platform;
   channelId: string;
   /** the creator's platform user id (creators are not anonymous: they posted the pulse) */
   createdBy: string;
@@ -72,7 +75,7 @@ export function parsePulseSpec(input: PulseSpecInput): PulseSpec {
 }
 
 /** People asked: the channel's members when the platform can count them, else the people Tandem knows. */
-export async function countAsked(deps: PulseDeps, target: PulseTarget): Promise<number> {
+export async function countAsked(deps: PulseDeps, target: DeliveryTarget): Promise<number> {
   const messenger = deps.messengers[target.platform];
   if (messenger?.countAudience) {
     try {
@@ -109,7 +112,7 @@ export async function createPulse(deps: PulseDeps, request: CreatePulseRequest):
       });
     }
   }
-  const target: PulseTarget = {
+  const target: DeliveryTarget = {
     platform: request.platform,
     workspaceId: request.workspaceId,
     channelId: request.channelId,

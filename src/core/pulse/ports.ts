@@ -1,7 +1,8 @@
 // What the pulse use cases need: a store (src/store/pulses.ts), a messenger per chat
 // platform, the respondent keyer, the clock and the log.
 import type { RespondentKeyer } from "../crypto/respondent-key.ts";
-import type { Message } from "../messages/model.ts";
+import type { Messenger } from "../delivery/ports.ts";
+import type { Platform } from "../platform.ts";
 import type { Clock, Logger } from "../ports.ts";
 import type { Answer, NewPulse, Pulse } from "./types.ts";
 
@@ -24,13 +25,13 @@ export type PulseStore = {
   /** the newest pulse in a channel with one of these statuses */
   latestInChannel(where: {
     workspaceId: number;
-    platform: string;
+    platform: Platform;
     channelId: string;
     statuses: Pulse["status"][];
   }): Promise<Pulse | null>;
   listInChannel(where: {
     workspaceId: number;
-    platform: string;
+    platform: Platform;
     channelId: string;
     statuses: Pulse["status"][];
   }): Promise<Pulse[]>;
@@ -73,25 +74,15 @@ export type PulseStore = {
   dueReminders(now: Date, limit: number): Promise<Pulse[]>;
   dueToClose(now: Date, limit: number): Promise<Pulse[]>;
   /** the respondent's department key now (stored with the answer for breakdowns) */
-  memberDepartment(workspaceId: number, platform: string, userId: string): Promise<string | null>;
+  memberDepartment(workspaceId: number, platform: Platform, userId: string): Promise<string | null>;
   departments(workspaceId: number): Promise<{ key: string; name: string }[]>;
   /** the workspace's IANA zone, for the times pulses show */
   zone(workspaceId: number): Promise<string>;
   /** the workspace's minimum group size for breakdowns (settings.pulseMinGroupSize), never below 3 */
   minGroupSize(workspaceId: number): Promise<number>;
   /** people the platform knows in the workspace, the participation fallback when a channel cannot be counted */
-  knownMembers(workspaceId: number, platform: string): Promise<number>;
+  knownMembers(workspaceId: number, platform: Platform): Promise<number>;
   audit(entry: { workspaceId: number; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
-};
-
-export type PulseTarget = { platform: string; workspaceId: number; channelId: string; threadId?: string };
-
-/** Posts and edits channel messages; each platform's adapter implements it. */
-export type PulseMessenger = {
-  post(target: PulseTarget, message: Message): Promise<{ messageId: string }>;
-  update(target: PulseTarget & { messageId: string }, message: Message): Promise<void>;
-  /** people in the channel (bots excluded), or null when the platform cannot tell */
-  countAudience?(target: PulseTarget): Promise<number | null>;
 };
 
 export type PulseDeps = {
@@ -99,6 +90,6 @@ export type PulseDeps = {
   keyer: RespondentKeyer;
   clock: Clock;
   logger: Logger;
-  /** by platform; a platform without one (the local console) posts nothing */
-  messengers: Partial<Record<string, PulseMessenger>>;
+  /** by platform, each retried (withRetries); a platform without one (the local console) posts nothing */
+  messengers: Partial<Record<Platform, Messenger>>;
 };

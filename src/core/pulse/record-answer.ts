@@ -4,6 +4,7 @@
 // close. Nothing here logs who answered.
 import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
+import type { Platform } from "../platform.ts";
 import { answerLabel, closedRefusal, confirmationMessage } from "./messages.ts";
 import type { PulseDeps } from "./ports.ts";
 import { scaleOf } from "./results.ts";
@@ -12,7 +13,7 @@ import { type Pulse, type Question, TEXT_ANSWER_CHARS } from "./types.ts";
 export type AnswerRequest = {
   pulseId: number;
   questionId: number;
-  platform: string;
+  platform: Platform;
   userId: string;
   /** the button's value for scale and yes/no questions */
   value?: string | number;
@@ -32,7 +33,7 @@ export type AnswerOutcome =
   | { status: "closed"; pulse: Pulse; message: Message };
 
 /** The respondent key: pseudonymous for anonymous pulses, the platform user otherwise. */
-export function respondentOf(deps: Pick<PulseDeps, "keyer">, pulse: Pulse, platform: string, userId: string): string {
+export function respondentOf(deps: Pick<PulseDeps, "keyer">, pulse: Pulse, platform: Platform, userId: string): string {
   return pulse.anonymous ? deps.keyer({ kind: "pulse", id: pulse.id }, { platform, userId }) : `${platform}:${userId}`;
 }
 

@@ -1,5 +1,6 @@
 // Pulse surveys: what a pulse asks, how it closes and recurs, and what the store keeps.
 import { z } from "zod";
+import type { Platform } from "../platform.ts";
 
 export const QUESTION_KINDS = ["agree5", "scale10", "yesno", "text"] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
@@ -98,7 +99,7 @@ export type PulseSpec = z.infer<typeof PulseSpecSchema>;
 export type PulseSpecInput = z.input<typeof PulseSpecSchema>;
 
 export type PulseStatus = "scheduled" | "open" | "closed" | "cancelled";
-export type PulsePlatform = "slack" | "teams" | "local";
+export type PulsePlatform = Platform;
 
 export type Question = {
   id: number;
@@ -112,7 +113,7 @@ export type Question = {
 export type Pulse = {
   id: number;
   workspaceId: number;
-  platform: string;
+  platform: Platform;
   channelId: string;
   createdBy: string;
   title: string;

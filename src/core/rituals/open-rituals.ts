@@ -5,6 +5,7 @@
 import { formatValue } from "../kpi/format.ts";
 import { describePeriod } from "../kpi/periods.ts";
 import type { Period, Unit } from "../kpi/types.ts";
+import type { ChatPlatform } from "../platform.ts";
 import { ritualMessage } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
 import type { Ritual } from "./types.ts";
@@ -22,7 +23,7 @@ export type OffTrackMetric = {
 
 export type OpenRitualsRequest = {
   workspaceId: number;
-  platform: "slack" | "teams";
+  platform: ChatPlatform;
   channelId: string;
   /** the digest message: rituals are replies in its thread */
   threadId: string | null;

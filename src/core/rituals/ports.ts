@@ -1,14 +1,15 @@
 // What the ritual use cases need from the store (src/store/rituals.ts) and the chat.
 import type { RespondentKeyer } from "../crypto/respondent-key.ts";
+import type { Messenger } from "../delivery/ports.ts";
+import type { Platform } from "../platform.ts";
 import type { Clock, Logger } from "../ports.ts";
-import type { PulseMessenger } from "../pulse/ports.ts";
 import type { Ritual, Tally, WhyReason } from "./types.ts";
 
 export type RitualStore = {
   /** creates the ritual unless one exists for (workspace, platform, channel, metric, period) */
   open(input: {
     workspaceId: number;
-    platform: string;
+    platform: Platform;
     channelId: string;
     threadId: string | null;
     metricKey: string;
@@ -31,5 +32,6 @@ export type RitualDeps = {
   keyer: RespondentKeyer;
   clock: Clock;
   logger: Logger;
-  messengers: Partial<Record<string, PulseMessenger>>;
+  /** by platform, each retried (withRetries) */
+  messengers: Partial<Record<Platform, Messenger>>;
 };

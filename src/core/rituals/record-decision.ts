@@ -2,6 +2,7 @@
 // open → decided) and is posted in the thread with the poll's tally.
 import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
+import type { Platform } from "../platform.ts";
 import { decisionMessage } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
 import { DECISION_CHARS, type Ritual } from "./types.ts";
@@ -10,7 +11,7 @@ export async function recordDecision(
   deps: RitualDeps,
   request: {
     ritualId: number;
-    platform: string;
+    platform: Platform;
     userId: string;
     displayName: string;
     decision: string;

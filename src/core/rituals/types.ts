@@ -1,5 +1,7 @@
 // Rituals: a shared metric off track becomes a conversation under the digest, with a
 // one-tap "why" poll and a recorded decision.
+import type { Platform } from "../platform.ts";
+
 export const WHY_REASONS = ["data", "process", "expected", "other"] as const;
 export type WhyReason = (typeof WHY_REASONS)[number];
 
@@ -17,7 +19,7 @@ export type Ritual = {
   workspaceId: number;
   metricKey: string;
   periodKey: string;
-  platform: string;
+  platform: Platform;
   channelId: string;
   /** the digest message the ritual is a thread under */
   threadId: string | null;

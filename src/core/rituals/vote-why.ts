@@ -2,13 +2,14 @@
 // pulse answers), changeable while the ritual is open.
 import { AppError, ErrorCode } from "../errors.ts";
 import { type Message, makeMessage } from "../messages/model.ts";
+import type { Platform } from "../platform.ts";
 import { tallyText } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
 import { type Tally, WHY_LABELS, WHY_REASONS, type WhyReason } from "./types.ts";
 
 export async function voteWhy(
   deps: RitualDeps,
-  request: { ritualId: number; platform: string; userId: string; reason: string },
+  request: { ritualId: number; platform: Platform; userId: string; reason: string },
 ): Promise<{ message: Message; tally: Tally | null }> {
   const ritual = await deps.store.get(request.ritualId);
   if (!ritual || ritual.platform !== request.platform)

@@ -1,8 +1,6 @@
 // The `/pulse` form, free-text answers and the ritual under a digest, over signed HTTP.
-import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schedulerSlackMessenger } from "../../../src/adapters/slack/pulse-messenger.ts";
-import { openRituals, withMessenger } from "../../../src/app/pulse.ts";
+import { openRituals } from "../../../src/app/pulse.ts";
 import { parsePeriod } from "../../../src/core/kpi/periods.ts";
 import { DIALECTS } from "../../helpers/databases.ts";
 import { interactivityBody, postSigned, slashCommandBody } from "../../helpers/slack-sign.ts";
@@ -171,13 +169,8 @@ describe.each(DIALECTS)("pulse forms and rituals in Slack (%s)", (dialect) => {
 
   it("opens a ritual under a digest; the why poll and the decision work over HTTP", async () => {
     server.fake.reset();
-    const client = new webApi.WebClient(undefined, { slackApiUrl: server.fake.apiUrl, retryConfig: { retries: 0 } });
-    const services = withMessenger(
-      server.services,
-      "slack",
-      schedulerSlackMessenger({ client, botToken: async () => "xoxb-test-token" }),
-    );
-    await openRituals(services, {
+    // as the scheduler does after a digest: through the server's own Slack messenger
+    await openRituals(server.services, {
       workspaceId: server.ctx.workspace.id,
       platform: "slack",
       channelId: "CDIGEST",

@@ -1,13 +1,13 @@
-// The real HTTP server with the Slack routes and the pulse listeners, on a test
-// database, Slack's Web API faked on 127.0.0.1, a clock the test moves, and every log
-// line kept (at debug level) so tests can read what was logged.
+// The real HTTP server with the Slack routes and the pulse listeners as the composition
+// root builds them, on a test database, Slack's Web API faked on 127.0.0.1, a clock the
+// test moves, and every log line kept (at debug level) so tests can read what was logged.
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
-import { pulseRegistration } from "../../../src/adapters/slack/listeners/pulse-listeners.ts";
-import { createSlack, type SlackAdapter } from "../../../src/adapters/slack/slack-app.ts";
+import type { SlackAdapter } from "../../../src/adapters/slack/slack-app.ts";
 import type { AppContext } from "../../../src/app/context.ts";
-import { createPulseServices, type PulseServices } from "../../../src/app/pulse.ts";
+import type { PulseServices } from "../../../src/app/pulse.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { createSurfaces } from "../../../src/main/serve.ts";
 import type { Dialect } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type FakeSlack, startFakeSlack } from "../../fakes/slack-api.ts";
@@ -71,8 +71,8 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
   let now = start;
   const clock = { now: () => now };
   const ctx: AppContext = { env, db: test.db, workspace, clock, logger, close: async () => {} };
-  const services = createPulseServices({ db: test.db, clock, logger, env, secret: Buffer.alloc(32, 7) });
-  const slack = createSlack(ctx, { register: [pulseRegistration(services)] });
+  const { slack, chat } = createSurfaces(ctx, { secret: Buffer.alloc(32, 7) });
+  const services = chat.pulses;
   if (!slack) throw new Error("Slack did not start");
   const http = createHttpServer(slack.routes, { logger });
   const port = await http.listen(0, "127.0.0.1");

@@ -1,12 +1,15 @@
-// The real HTTP server with the Slack routes, on a test database, with Slack's Web
-// API and response_url served by the fake. Facts are seeded per workspace.
+// The real HTTP server with the Slack routes as the composition root builds them, on a
+// test database, with Slack's Web API and response_url served by the fake. Facts are
+// seeded per workspace.
 
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
-import { createSlack, type SlackAdapter, type SlackDeps } from "../../../src/adapters/slack/slack-app.ts";
+import type { SlackAdapter } from "../../../src/adapters/slack/slack-app.ts";
 import type { AppContext } from "../../../src/app/context.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { createSurfaces } from "../../../src/main/serve.ts";
 import type { Db, Dialect } from "../../../src/store/database.ts";
+import { createKpiAdminStore } from "../../../src/store/kpi-admin.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type FakeSlack, startFakeSlack } from "../../fakes/slack-api.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/databases.ts";
@@ -19,6 +22,13 @@ export const NOW = new Date("2026-10-14T09:00:00Z");
 export type SlackAnswer = { text: string; blocks: { type: string }[]; response_type?: string };
 
 type CommandFields = { userId?: string; teamId?: string; userName?: string; channelId?: string };
+
+export type SlackServerDeps = {
+  /** Slack's acknowledgement budget (default: the dialect's) */
+  ackBudgetMs?: number;
+  /** mints the ingest tokens `/kpi token` shows, instead of the token store */
+  issueToken?: (request: { workspaceId: number; name: string; actor: string }) => Promise<string>;
+};
 
 export type SlackTestServer = {
   url: string;
@@ -35,7 +45,7 @@ export type SlackTestServer = {
 
 export async function startSlackTestServer(
   dialect: Dialect,
-  options: { env?: Record<string, string>; deps?: SlackDeps } = {},
+  options: { env?: Record<string, string>; deps?: SlackServerDeps } = {},
 ): Promise<SlackTestServer> {
   const fake = await startFakeSlack();
   const test = await createTestDatabase(dialect);
@@ -56,7 +66,12 @@ export async function startSlackTestServer(
     logger,
     close: async () => {},
   };
-  const slack = createSlack(ctx, options.deps);
+  const { issueToken, ackBudgetMs } = options.deps ?? {};
+  const { slack } = createSurfaces(ctx, {
+    secret: Buffer.alloc(32, 7),
+    ...(issueToken ? { admin: { ...createKpiAdminStore(test.db.prisma), issueToken } } : {}),
+    ...(ackBudgetMs !== undefined ? { slackAckBudgetMs: ackBudgetMs } : {}),
+  });
   if (!slack) throw new Error("Slack did not start");
   const http = createHttpServer(slack.routes, { logger });
   const port = await http.listen(0, "127.0.0.1");

@@ -1,13 +1,12 @@
 // Proactive posts (digests, pulses, results) through the Teams messenger: the stored
-// conversation reference, continueConversationAsync, and Teams' retry rules, against the
-// fake Bot Connector answering with the statuses Teams uses.
+// conversation reference, continueConversationAsync, and Teams' transient statuses retried
+// by the one retry policy (withRetries), against the fake Bot Connector answering with the
+// statuses Teams uses.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  createTeamsMessenger,
-  parseRetryAfter,
-  type TeamsMessenger,
-} from "../../../src/adapters/teams/teams-messenger.ts";
-import { DeliveryError, withDeliveryRetries } from "../../../src/core/digest/delivery.ts";
+import { createTeamsMessenger, parseRetryAfter } from "../../../src/adapters/teams/teams-messenger.ts";
+import { DeliveryError } from "../../../src/core/delivery/delivery-error.ts";
+import type { Messenger } from "../../../src/core/delivery/ports.ts";
+import { type RetryPolicy, withDeliveryRetries, withRetries } from "../../../src/core/delivery/retries.ts";
 import { makeMessage } from "../../../src/core/messages/model.ts";
 import type { Logger } from "../../../src/core/ports.ts";
 import { DIALECTS } from "../../helpers/databases.ts";
@@ -30,7 +29,7 @@ const digest = makeMessage([
 
 describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
   let server: TeamsTestServer;
-  let messenger: TeamsMessenger;
+  let messenger: Messenger;
   let sleeps: number[];
   let warnings: Record<string, unknown>[];
   const target = () => ({ platform: "teams" as const, workspaceId: server.ctx.workspace.id, channelId: CHANNEL_ID });
@@ -40,9 +39,14 @@ describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
     warn: (_message, fields) => warnings.push(fields ?? {}),
     error() {},
   };
-  const messengerWith = (retry: Parameters<typeof createTeamsMessenger>[0]["retry"]) =>
-    createTeamsMessenger({ adapter: server.teams.adapter, appId: "", prisma: server.ctx.db.prisma, logger, retry });
-  const fastRetry = (retries = 3) => ({
+  const plainMessenger = () =>
+    createTeamsMessenger({ adapter: server.teams.adapter, appId: "", prisma: server.ctx.db.prisma, logger });
+  // as every caller posts: the messenger wrapped in the one retry policy
+  const messengerWith = (retry: RetryPolicy) =>
+    withRetries(plainMessenger(), retry, (error, waitMs) =>
+      logger.warn("teams delivery failed; retrying", { status: error.status, waitMs }),
+    );
+  const fastRetry = (retries = 3): RetryPolicy => ({
     retries,
     minTimeoutMs: 1,
     maxTimeoutMs: 5,
@@ -98,7 +102,7 @@ describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
 
   it("posts the chart after the message, in its thread, as an inline PNG with its alt text", async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    let result: Awaited<ReturnType<TeamsMessenger["post"]>> | undefined;
+    let result: Awaited<ReturnType<Messenger["post"]>> | undefined;
     const calls = await newActivities(async () => {
       result = await messenger.post(target(), digest, [
         { png, altText: "Bar chart: new revenue by month", filename: "digest.png" },
@@ -145,12 +149,12 @@ describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
 
   it("waits at least what Retry-After asks once botbuilder's own Retry-After retries are spent", async () => {
     // botbuilder's connector retries a 429 with Retry-After by itself (here the short
-    // retry-after-ms), up to 3 times; the 5th failure reaches the messenger, which waits
-    // the Retry-After seconds before its next attempt.
+    // retry-after-ms), up to 3 times; the 5th failure reaches the retry policy, which waits
+    // the Retry-After seconds before the next attempt: its own 1 ms backoff, then the rest.
     server.connector.failNext(5, 429, { "retry-after": "3", "retry-after-ms": "1" });
     const calls = await newActivities(() => messenger.post(target(), digest));
     expect(calls).toHaveLength(1);
-    expect(sleeps).toEqual([3_000]);
+    expect(sleeps).toEqual([3_000 - 1]);
   });
 
   it("fails at once, without retrying, on 400 and says it is not worth retrying", async () => {
@@ -165,11 +169,11 @@ describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
     expect(warnings).toEqual([]);
   });
 
-  it("gives up after its retries with an error the digest's own retry loop leaves alone", async () => {
+  it("gives up after its retries with the last error", async () => {
     const twice = messengerWith(fastRetry(2));
     server.connector.failNext(3, 412);
     const error = await twice.post(target(), digest).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 412, retryable: false, retriedByMessenger: true });
+    expect(error).toMatchObject({ status: 412 });
     expect(warnings).toHaveLength(2);
   });
 
@@ -181,11 +185,11 @@ describe.each(DIALECTS)("Teams proactive delivery (%s)", (dialect) => {
     expect(sleeps).toEqual([]);
   });
 
-  it("leaves retrying to the caller when its own retries are off, 412 included", async () => {
-    const plain = messengerWith(false);
+  it("never retries by itself: a 412 is classified retryable and left to the retry policy", async () => {
+    const plain = plainMessenger();
     server.connector.failNext(1, 412);
     const error = await plain.post(target(), digest).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 412, retryable: true, retriedByMessenger: false });
+    expect(error).toMatchObject({ status: 412, retryable: true });
 
     server.connector.failNext(1, 412);
     const calls = await newActivities(() =>

@@ -3,8 +3,7 @@
 // and answer with the refreshed card for the voter, while the card everyone sees is
 // edited to show the count of answers only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPulseCardActions, type PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
-import { createPulseServices, handlePulseText, type PulseServices } from "../../../src/app/pulse.ts";
+import type { PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
 import { DIALECTS } from "../../helpers/databases.ts";
 import {
   BOT,
@@ -31,7 +30,6 @@ type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
 describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
   let server: TeamsTestServer;
-  let services: PulseServices;
   let actions: PulseCardActions;
   const invokeCards: Card[] = [];
   let nextInvoke = 1;
@@ -75,35 +73,11 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
   }
 
   beforeAll(async () => {
-    server = await startTeamsTestServer(dialect, {
-      features: {
-        pulse: ({ workspace, caller, args }) =>
-          handlePulseText(
-            args,
-            {
-              workspace,
-              platform: caller.platform,
-              userId: caller.userId,
-              channelId: caller.channelId,
-              isAdmin: async () => false,
-            },
-            services.pulses,
-            { prefix: "pulse" },
-          ),
-      },
-      deps: { onCardAction: (action) => actions.handle(action) },
-    });
-    // as the composition root wires it: Teams' own messenger posts pulses, and the card
-    // actions (bound late, like the chat commands) record the votes
-    services = createPulseServices({
-      db: server.ctx.db,
-      clock: server.ctx.clock,
-      logger: server.ctx.logger,
-      env: server.ctx.env,
-      messengers: { teams: server.teams.messenger },
-      secret: Buffer.alloc(32, 7),
-    });
-    actions = createPulseCardActions(services);
+    // wired as the composition root wires it: Teams' own messenger posts pulses, and the
+    // card actions record the votes
+    server = await startTeamsTestServer(dialect, { cardActions: true });
+    if (!server.actions) throw new Error("the Teams test server has no card actions");
+    actions = server.actions;
   });
   afterAll(async () => server?.stop());
 

@@ -3,9 +3,9 @@
 // malformed activity with a 4xx while it keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../../src/app/context.ts";
-import { type RunningServer, startServer } from "../../../src/app/server-app.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { type RunningServer, startServer } from "../../../src/main/serve.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type FakeConnector, startFakeConnector } from "../../fakes/bot-connector.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";

@@ -1,12 +1,17 @@
 // The real HTTP server with the Teams route on a test database, without credentials
-// (unauthenticated, as with the Bot Framework Emulator); the fake Bot Connector is the
-// `serviceUrl` of every activity, so replies and proactive posts land there.
+// (unauthenticated, as with the Bot Framework Emulator), wired in the composition root's
+// order: the bot, its messenger, the chat layer posting through it, then the route. The
+// fake Bot Connector is the `serviceUrl` of every activity, so replies and proactive
+// posts land there.
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
-import { createTeams, type TeamsApp, type TeamsDeps } from "../../../src/adapters/teams/teams-app.ts";
-import { type ChatFeatures, createChatCommands } from "../../../src/app/chat-commands.ts";
+import { createPulseCardActions, type PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
+import { createTeams, createTeamsBot, type TeamsApp } from "../../../src/adapters/teams/teams-app.ts";
+import { createTeamsMessenger } from "../../../src/adapters/teams/teams-messenger.ts";
 import type { AppContext } from "../../../src/app/context.ts";
 import { parseEnv } from "../../../src/config/env.ts";
+import type { Messenger } from "../../../src/core/delivery/ports.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { type Chat, createChat } from "../../../src/main/chat.ts";
 import type { Dialect } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from "../../fakes/bot-connector.ts";
@@ -52,6 +57,11 @@ export type TeamsTestServer = {
   test: TestDatabase;
   ctx: AppContext;
   teams: TeamsApp;
+  /** the Teams messenger (the delivery port), as the chat layer's pulses post through it */
+  messenger: Messenger;
+  chat: Chat;
+  /** pulse votes on cards, when the server was started with `cardActions` */
+  actions: PulseCardActions | null;
   post(body: unknown, raw?: boolean): Promise<PostResult>;
   /** a message activity as Teams sends it; `mention` puts `<at>Tandem</at>` in front with its entity */
   message(text: string, options?: MessageOptions): object;
@@ -64,7 +74,8 @@ export type TeamsTestServer = {
   stop(): Promise<void>;
 };
 
-export type TeamsServerOptions = { features?: ChatFeatures; deps?: Partial<TeamsDeps> };
+/** `cardActions`: card buttons record pulse votes (without it, clicks get a polite "not available") */
+export type TeamsServerOptions = { cardActions?: boolean };
 
 export async function startTeamsTestServer(
   dialect: Dialect,
@@ -76,7 +87,11 @@ export async function startTeamsTestServer(
   const logger = createLogger(process.env.TEST_LOG_LEVEL === "debug" ? "debug" : "silent");
   const workspace = await ensureDefaultWorkspace(test.db.prisma, env.TANDEM_TIMEZONE);
   const ctx: AppContext = { env, db: test.db, workspace, clock: { now: () => NOW }, logger, close: async () => {} };
-  const teams = createTeams(ctx, { chat: createChatCommands(ctx, options.features), ...options.deps });
+  const bot = createTeamsBot(env, logger);
+  const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
+  const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
+  const actions = options.cardActions ? createPulseCardActions(chat.pulses) : null;
+  const teams = createTeams(ctx, bot, { chat: chat.commands, ...(actions ? { onCardAction: actions.handle } : {}) });
   const http = createHttpServer([teams.route], { logger });
   const port = await http.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
@@ -112,6 +127,9 @@ export async function startTeamsTestServer(
     test,
     ctx,
     teams,
+    messenger,
+    chat,
+    actions,
     async post(body, raw = false) {
       const response = await fetch(`${url}/api/messages`, {
         method: "POST",

@@ -1,7 +1,8 @@
 // `/pulse …` typed in the console (or Teams): the same words as Slack, answered as
 // neutral messages; without a messenger the pulse itself is the reply.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPulseServices, handlePulseText, type PulseCaller, type PulseServices } from "../../../src/app/pulse.ts";
+import { createPulseServices, type PulseServices } from "../../../src/app/pulse.ts";
+import { handlePulseText, type PulseCaller } from "../../../src/app/pulse-text.ts";
 import { createLogger } from "../../../src/core/logger.ts";
 import { toPlainText } from "../../../src/render/text/render.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../src/adapters/cli/main.ts";
+import { runCli } from "../../../src/main/cli.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type Captured, captureIo } from "../../helpers/cli-io.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";

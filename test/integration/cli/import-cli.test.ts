@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../../src/adapters/cli/main.ts";
+import { runCli } from "../../../src/main/cli.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { captureIo } from "../../helpers/cli-io.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";

@@ -3,14 +3,14 @@
 // `tandem kpi collaboration_score` and `pulse_participation` read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../../src/adapters/cli/io.ts";
-import { runCli } from "../../../src/adapters/cli/main.ts";
 import { createPulseServices, type PulseServices } from "../../../src/app/pulse.ts";
 import { createLogger } from "../../../src/core/logger.ts";
 import { closePulse } from "../../../src/core/pulse/close-pulse.ts";
 import { createPulse, quickPulseSpec } from "../../../src/core/pulse/create-pulse.ts";
 import { recordAnswer } from "../../../src/core/pulse/record-answer.ts";
+import { runCli } from "../../../src/main/cli.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
-import { recordingMessenger } from "../../fakes/pulse-messenger.ts";
+import { createFakeMessenger } from "../../fakes/fake-messenger.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
 const ENV_KEYS = ["DATABASE_URL", "TANDEM_TIMEZONE", "LOG_LEVEL"] as const;
@@ -81,7 +81,7 @@ describe.each(DIALECTS)("pulse metrics from closed pulses on %s", (dialect) => {
         data: { workspaceId: workspace.id, platform: "slack", userId, departmentId: id(key) },
       });
     }
-    const messenger = recordingMessenger();
+    const messenger = createFakeMessenger();
     messenger.audience = 10;
     services = createPulseServices({
       db: test.db,

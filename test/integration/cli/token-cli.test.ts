@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../../src/adapters/cli/io.ts";
-import { runCli } from "../../../src/adapters/cli/main.ts";
 import { hashToken } from "../../../src/core/tokens/ingest-token.ts";
+import { runCli } from "../../../src/main/cli.ts";
 import { createTokenRepository } from "../../../src/store/token-repository.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";

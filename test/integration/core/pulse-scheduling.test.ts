@@ -13,7 +13,7 @@ import { recordAnswer } from "../../../src/core/pulse/record-answer.ts";
 import { runDuePulses } from "../../../src/core/pulse/run-due-pulses.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace, type WorkspaceRow } from "../../../src/store/workspaces.ts";
-import { type RecordingMessenger, recordingMessenger } from "../../fakes/pulse-messenger.ts";
+import { createFakeMessenger, type FakeMessenger } from "../../fakes/fake-messenger.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
 const HOUR = 3_600_000;
@@ -28,15 +28,15 @@ describe.each(DIALECTS)("pulse scheduling with two schedulers on %s", (dialect) 
   const logger = createLogger("silent");
   let a: PulseServices;
   let b: PulseServices;
-  let messengerA: RecordingMessenger;
-  let messengerB: RecordingMessenger;
+  let messengerA: FakeMessenger;
+  let messengerB: FakeMessenger;
 
   beforeAll(async () => {
     test = await createTestDatabase(dialect);
     second = dialect === "postgres" ? await openDatabase(test.url) : test.db;
     workspace = await ensureDefaultWorkspace(test.db.prisma, "Europe/Berlin");
-    messengerA = recordingMessenger("a");
-    messengerB = recordingMessenger("b");
+    messengerA = createFakeMessenger("a");
+    messengerB = createFakeMessenger("b");
     const env = { DATABASE_URL: test.url };
     a = createPulseServices({ db: test.db, clock, logger, env, secret: SECRET, messengers: { slack: messengerA } });
     b = createPulseServices({ db: second, clock, logger, env, secret: SECRET, messengers: { slack: messengerB } });

@@ -2,7 +2,7 @@
 // reply per metric, once; the why poll counts each person once; the first decision
 // closes it; `/kpi rituals` lists open and decided ones.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KpiCaller } from "../../../src/app/answer-kpi-command.ts";
+import type { KnownCaller } from "../../../src/app/chat/types.ts";
 import { createPulseServices, openRituals, type PulseServices, ritualsSubcommand } from "../../../src/app/pulse.ts";
 import { isAppError } from "../../../src/core/errors.ts";
 import { parsePeriod } from "../../../src/core/kpi/periods.ts";
@@ -11,13 +11,13 @@ import { parseRitualChoiceId } from "../../../src/core/rituals/messages.ts";
 import { recordDecision } from "../../../src/core/rituals/record-decision.ts";
 import { voteWhy } from "../../../src/core/rituals/vote-why.ts";
 import { ensureDefaultWorkspace, type WorkspaceRow } from "../../../src/store/workspaces.ts";
-import { type RecordingMessenger, recordingMessenger } from "../../fakes/pulse-messenger.ts";
+import { createFakeMessenger, type FakeMessenger } from "../../fakes/fake-messenger.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
 describe.each(DIALECTS)("rituals on %s", (dialect) => {
   let test: TestDatabase;
   let services: PulseServices;
-  let messenger: RecordingMessenger;
+  let messenger: FakeMessenger;
   let workspace: WorkspaceRow;
   const now = new Date("2026-10-05T09:00:00Z");
   const period = parsePeriod("2026-09", now, "UTC");
@@ -44,7 +44,7 @@ describe.each(DIALECTS)("rituals on %s", (dialect) => {
   beforeAll(async () => {
     test = await createTestDatabase(dialect);
     workspace = await ensureDefaultWorkspace(test.db.prisma, "UTC");
-    messenger = recordingMessenger();
+    messenger = createFakeMessenger();
     services = createPulseServices({
       db: test.db,
       clock: { now: () => now },
@@ -124,7 +124,7 @@ describe.each(DIALECTS)("rituals on %s", (dialect) => {
   });
 
   it("lists open and decided rituals for /kpi rituals", async () => {
-    const caller: KpiCaller = { platform: "slack", userId: "U9", isAdmin: async () => false };
+    const caller: KnownCaller = { platform: "slack", userId: "U9", isAdmin: async () => false };
     const message = await ritualsSubcommand(services)({ workspace, caller, args: "" });
     expect(message.text).toContain("Open (1)");
     expect(message.text).toContain("MQL to SQL rate, 2026-09: why? no votes yet");

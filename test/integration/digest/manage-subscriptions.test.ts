@@ -134,7 +134,7 @@ describe.each(DIALECTS)("digest commands on %s", (dialect) => {
   });
 
   it("subscribes only from a chat channel, and names unknown actions", async () => {
-    const cli = { ...caller, platform: "local", channelId: null };
+    const cli = { ...caller, platform: "local" as const, channelId: null };
     await expect(handleDigestCommand(["subscribe"], cli, deps)).rejects.toBeInstanceOf(AppError);
     await expect(handleDigestCommand(["frobnicate"], caller, deps)).rejects.toThrow(/digest frobnicate/);
     expect((await handleDigestCommand([], caller, deps)).text).toContain("/kpi digest subscribe");

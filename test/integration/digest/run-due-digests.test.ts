@@ -4,7 +4,7 @@
 // limits, reports what finally fails, and catches up after downtime within its window.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { kpiDeps } from "../../../src/app/kpi.ts";
-import { DeliveryError } from "../../../src/core/digest/delivery.ts";
+import { DeliveryError } from "../../../src/core/delivery/delivery-error.ts";
 import type { DigestRunStore } from "../../../src/core/digest/ports.ts";
 import { type RunDueDigestsDeps, runDueDigests } from "../../../src/core/digest/run-due-digests.ts";
 import type { Clock, Logger } from "../../../src/core/ports.ts";

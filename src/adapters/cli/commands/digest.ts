@@ -1,14 +1,16 @@
 // `tandem digest preview [PERIOD] [--json]`: the alignment digest without posting it.
 // `tandem digest run-due`: post the digests due now (what the scheduler does each minute).
 import { parseArgs } from "node:util";
-import { chosenWorkspace, openContext } from "../../../app/context.ts";
+import { type AppContext, chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";
 import { buildDigest, digestJson, digestMessage } from "../../../core/digest/build-digest.ts";
-import { type DigestRunReport, runDueDigests } from "../../../core/digest/run-due-digests.ts";
+import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../../../core/digest/run-due-digests.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import { toPlainText } from "../../../render/text/render.ts";
-import { digestRunDeps, platformMessenger } from "../../scheduler/digest-job.ts";
 import type { CliCommand, CliIo } from "../io.ts";
+
+/** What `run-due` posts with: the scheduler's wiring, from the composition root. */
+export type DigestCommandDeps = { runDueDeps(ctx: AppContext): Promise<RunDueDigestsDeps> };
 
 const USAGE = "tandem digest preview [PERIOD] [--json] [--workspace ID] | tandem digest run-due [--json]";
 
@@ -29,7 +31,7 @@ preview   the weekly alignment digest for PERIOD (default: the last complete wee
 run-due   post every subscribed channel's digest that is due now and not yet posted, and print
           what was done (the scheduler in \`tandem serve\` does this every minute)`;
 
-export const digestCommand: CliCommand = {
+export const digestCommand = (deps: DigestCommandDeps): CliCommand => ({
   name: "digest",
   usage: USAGE,
   summary: "the weekly alignment digest",
@@ -52,14 +54,14 @@ export const digestCommand: CliCommand = {
     }
     if (verb === "run-due") {
       if (rest.length > 0) throw new AppError(ErrorCode.InvalidInput, "tandem digest run-due takes no arguments");
-      return runDue(io, parsed.values.json === true);
+      return runDue(deps, io, parsed.values.json === true);
     }
     io.err(
       `tandem digest: ${verb === undefined ? "say what to do" : `unknown action ${JSON.stringify(verb)}`}\nUsage: ${USAGE}`,
     );
     return 2;
   },
-};
+});
 
 async function preview(
   io: CliIo,
@@ -82,11 +84,10 @@ async function preview(
   }
 }
 
-async function runDue(io: CliIo, json: boolean): Promise<number> {
+async function runDue(deps: DigestCommandDeps, io: CliIo, json: boolean): Promise<number> {
   const ctx = await openContext();
   try {
-    const deps = await digestRunDeps(ctx, { messenger: platformMessenger(ctx) });
-    const reports = await runDueDigests(deps, ctx.clock.now());
+    const reports = await runDueDigests(await deps.runDueDeps(ctx), ctx.clock.now());
     if (json) {
       io.out(
         JSON.stringify(

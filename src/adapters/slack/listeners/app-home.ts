@@ -1,7 +1,7 @@
 // App Home, refreshed each time the user opens it: their department's scorecard,
 // the shared metrics, upcoming digests and open pulses.
 import type { App } from "@slack/bolt";
-import { errorAnswer } from "../../../app/answer-kpi-command.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import { getKpiSnapshot } from "../../../core/kpi/get-kpi-snapshot.ts";
 import { describePeriod } from "../../../core/kpi/periods.ts";
 import { snapshotMessage } from "../../../core/messages/build-kpi-messages.ts";

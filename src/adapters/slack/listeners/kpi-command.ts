@@ -1,7 +1,8 @@
 // `/kpi …`: answer privately, with a "Share in channel" button when the answer may
-// be shared. Thin: the grammar and the use cases live in answerKpiCommand.
+// be shared. Thin: the grammar and the use cases live behind the chat layer.
 import type { App } from "@slack/bolt";
-import { answerKpiCommand, errorAnswer, type KpiAnswer, type KpiCaller } from "../../../app/answer-kpi-command.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
+import type { ChatCaller, KpiAnswer } from "../../../app/chat/types.ts";
 import { appendBlocks, type Message } from "../../../core/messages/model.ts";
 import { toSlack } from "../../../render/slack/render.ts";
 import { isSlackAdmin } from "../admins.ts";
@@ -50,7 +51,7 @@ export function registerKpiCommand(app: App, env: SlackEnv): void {
   app.command("/kpi", async ({ command, ack, respond, client, context }) => {
     env.metrics?.chatCommands.inc({ platform: "slack", command: commandLabel(command.text) });
     const workspace = workspaceOf(context);
-    const caller: KpiCaller = {
+    const caller: ChatCaller = {
       platform: "slack",
       userId: command.user_id,
       displayName: command.user_name,
@@ -59,7 +60,7 @@ export function registerKpiCommand(app: App, env: SlackEnv): void {
     };
     const where = { command: "/kpi", text: command.text, user: command.user_id, team: command.team_id };
     const work = () =>
-      answerKpiCommand(env.commands, workspace, caller, command.text).then(
+      env.chat.kpi(command.text, caller, workspace).then(
         (answer) => renderForSlack(env, withShareButton(answer), where),
         (error) => renderForSlack(env, errorAnswer(error, env.logger, where), where),
       );

@@ -3,8 +3,8 @@
 // of answers only. Free-text questions answer through a modal. Nothing here logs who
 // answered: log lines carry the pulse, never the user.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { errorAnswer } from "../../../app/answer-kpi-command.ts";
-import { type PulseServices, withMessenger } from "../../../app/pulse.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
+import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
 import type { Message } from "../../../core/messages/model.ts";
 import {
@@ -15,7 +15,6 @@ import {
 } from "../../../core/pulse/messages.ts";
 import { recordAnswer } from "../../../core/pulse/record-answer.ts";
 import { parseChoiceActionId, toSlack } from "../../../render/slack/render.ts";
-import { messengerForClient } from "../pulse-messenger.ts";
 import { PULSE_TEXT_CALLBACK, type TextAnswerMetadata, textAnswerView, thanksView } from "../pulse-modal.ts";
 import type { SlackEnv } from "../slack-env.ts";
 import { workspaceOf } from "../workspace.ts";
@@ -57,25 +56,20 @@ export function createCountRefresher(logger: SlackEnv["logger"]) {
 export function registerPulseActions(app: App, env: SlackEnv, services: PulseServices): void {
   const refreshCount = createCountRefresher(env.logger);
 
-  async function refresh(scoped: PulseServices, pulseId: number, channelId: string, messageTs: string): Promise<void> {
+  async function refresh(pulseId: number, channelId: string, messageTs: string): Promise<void> {
+    const { store, messengers } = services.pulses;
     await refreshCount(`${channelId}:${messageTs}`, async () => {
-      const [pulse, state] = await Promise.all([
-        scoped.pulses.store.definition(pulseId),
-        scoped.pulses.store.liveState(pulseId),
-      ]);
+      const [pulse, state] = await Promise.all([store.definition(pulseId), store.liveState(pulseId)]);
       // a closed pulse's message was replaced by its closed form: never put the buttons back
       if (!pulse || state?.status !== "open") return;
-      const zone = await scoped.pulses.store.zone(pulse.workspaceId);
-      const target = { platform: "slack", workspaceId: pulse.workspaceId, channelId, messageId: messageTs };
-      await scoped.pulses.messengers.slack?.update(target, pulseMessage(pulse, { count: state.respondents, zone }));
+      const zone = await store.zone(pulse.workspaceId);
+      const target = { platform: "slack" as const, workspaceId: pulse.workspaceId, channelId, messageId: messageTs };
+      await messengers.slack?.update(target, pulseMessage(pulse, { count: state.respondents, zone }));
       // If the pulse closed while this update was on its way, it may have overwritten the
       // closed form: put that back.
-      const after = await scoped.pulses.store.liveState(pulseId);
+      const after = await store.liveState(pulseId);
       if (after && after.status !== "open") {
-        await scoped.pulses.messengers.slack?.update(
-          target,
-          pulseMessage(pulse, { count: after.respondents, zone, closed: true }),
-        );
+        await messengers.slack?.update(target, pulseMessage(pulse, { count: after.respondents, zone, closed: true }));
       }
     });
   }
@@ -86,16 +80,15 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     ...toSlack(message),
   });
 
-  app.action<BlockAction<ButtonAction>>(CHOICE_ACTION, async ({ ack, action, body, respond, client, context }) => {
+  app.action<BlockAction<ButtonAction>>(CHOICE_ACTION, async ({ ack, action, body, respond }) => {
     await ack();
     const choice = parseChoiceActionId(action.action_id);
     const ids = choice ? parsePulseChoiceId(choice.choiceId) : null;
     if (!ids) return;
     const where = { action: "pulse_answer", pulseId: ids.pulseId };
-    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
     let answered: Awaited<ReturnType<typeof recordAnswer>>;
     try {
-      answered = await recordAnswer(scoped.pulses, {
+      answered = await recordAnswer(services.pulses, {
         pulseId: ids.pulseId,
         questionId: ids.questionId,
         platform: "slack",
@@ -110,7 +103,7 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     const channelId = body.channel?.id ?? body.container?.channel_id;
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     if (answered.status === "recorded" && answered.change !== "same" && channelId && messageTs) {
-      await refresh(scoped, ids.pulseId, channelId, messageTs);
+      await refresh(ids.pulseId, channelId, messageTs);
     }
   });
 
@@ -133,7 +126,7 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     });
   });
 
-  app.view(PULSE_TEXT_CALLBACK, async ({ ack, view, body, client, context }) => {
+  app.view(PULSE_TEXT_CALLBACK, async ({ ack, view, body, context }) => {
     workspaceOf(context);
     let meta: TextAnswerMetadata;
     try {
@@ -145,11 +138,10 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
       });
       return;
     }
-    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
     const text = view.state.values.answer?.value?.value ?? "";
     let answered: Awaited<ReturnType<typeof recordAnswer>>;
     try {
-      answered = await recordAnswer(scoped.pulses, {
+      answered = await recordAnswer(services.pulses, {
         pulseId: meta.pulseId,
         questionId: meta.questionId,
         platform: "slack",
@@ -171,7 +163,7 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     }
     await ack({ response_action: "update", view: thanksView(answered.message.text) });
     if (answered.change !== "same" && meta.channelId && meta.messageTs) {
-      await refresh(scoped, meta.pulseId, meta.channelId, meta.messageTs);
+      await refresh(meta.pulseId, meta.channelId, meta.messageTs);
     }
   });
 }

@@ -1,15 +1,15 @@
 // `/pulse …`: the bare command opens the form (views.open with the trigger id); the
 // rest (`/pulse "QUESTION"`, templates, close, results, list, stop) goes through the
-// platform-neutral handlePulseText, posting in the channel with this request's client.
+// chat layer like every other surface's `pulse …`.
 import type { App } from "@slack/bolt";
-import { errorAnswer } from "../../../app/answer-kpi-command.ts";
-import { handlePulseText, type PulseCaller, type PulseServices, withMessenger } from "../../../app/pulse.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
+import type { ChatCaller } from "../../../app/chat/types.ts";
+import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
 import { createPulse, parsePulseSpec } from "../../../core/pulse/create-pulse.ts";
 import { parsePulseCommand } from "../../../core/pulse/parse-pulse-command.ts";
 import { toSlack } from "../../../render/slack/render.ts";
 import { isSlackAdmin } from "../admins.ts";
-import { messengerForClient } from "../pulse-messenger.ts";
 import { formErrorsFor, PULSE_FORM_CALLBACK, parsePulseForm, pulseFormView, type ViewState } from "../pulse-modal.ts";
 import { ackWithinBudget } from "../reply.ts";
 import type { SlackEnv } from "../slack-env.ts";
@@ -33,16 +33,14 @@ export function registerPulseCommand(app: App, env: SlackEnv, services: PulseSer
       }
       return;
     }
-    const caller: PulseCaller = {
-      workspace,
+    const caller: ChatCaller = {
       platform: "slack",
       userId: command.user_id,
       channelId: command.channel_id,
       isAdmin: () => isSlackAdmin({ client, prisma: env.prisma, workspaceId: workspace.id, userId: command.user_id }),
     };
-    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
     const work = () =>
-      handlePulseText(command.text, caller, scoped.pulses).then(
+      env.chat.pulse(command.text, caller, workspace).then(
         (message) => renderForSlack(env, message, where),
         (error) => renderForSlack(env, errorAnswer(error, env.logger, where), where),
       );
@@ -67,9 +65,8 @@ export function registerPulseCommand(app: App, env: SlackEnv, services: PulseSer
       return;
     }
     await ack();
-    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
     try {
-      await createPulse(scoped.pulses, {
+      await createPulse(services.pulses, {
         workspaceId: workspace.id,
         platform: "slack",
         channelId: parsed.channelId,

@@ -1,15 +1,14 @@
 // The ritual under a digest: the "why" poll (one tap, counted not named, confirmed
 // privately) and "Record decision" (a modal; the decision is posted in the thread).
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { errorAnswer } from "../../../app/answer-kpi-command.ts";
-import { type PulseServices, withMessenger } from "../../../app/pulse.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
+import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
 import { type Message, makeMessage } from "../../../core/messages/model.ts";
 import { parseDecideActionId, parseRitualChoiceId } from "../../../core/rituals/messages.ts";
 import { recordDecision } from "../../../core/rituals/record-decision.ts";
 import { voteWhy } from "../../../core/rituals/vote-why.ts";
 import { parseChoiceActionId, toSlack } from "../../../render/slack/render.ts";
-import { messengerForClient } from "../pulse-messenger.ts";
 import { type DecisionMetadata, decisionView, RITUAL_DECISION_CALLBACK } from "../pulse-modal.ts";
 import type { SlackEnv } from "../slack-env.ts";
 
@@ -55,7 +54,7 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
     await client.views.open({ trigger_id: body.trigger_id, view: decisionView({ ritualId: ritual.id, metricName }) });
   });
 
-  app.view(RITUAL_DECISION_CALLBACK, async ({ ack, view, body, client, context }) => {
+  app.view(RITUAL_DECISION_CALLBACK, async ({ ack, view, body }) => {
     let meta: DecisionMetadata;
     try {
       meta = JSON.parse(view.private_metadata) as DecisionMetadata;
@@ -71,9 +70,8 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
       await ack({ response_action: "errors", errors: { decision: "I can't find that ritual any more." } });
       return;
     }
-    const scoped = withMessenger(services, "slack", messengerForClient(client, context.botUserId));
     try {
-      await recordDecision(scoped.rituals, {
+      await recordDecision(services.rituals, {
         ritualId: ritual.id,
         platform: "slack",
         userId: body.user.id,

@@ -2,7 +2,8 @@
 // period spelled out, so it is the same answer) and post it for everyone, then
 // remove the private copy.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { answerKpiCommand, errorAnswer, type KpiCaller } from "../../../app/answer-kpi-command.ts";
+import { errorAnswer } from "../../../app/chat/error-answer.ts";
+import type { ChatCaller, KpiAnswer } from "../../../app/chat/types.ts";
 import { toSlack } from "../../../render/slack/render.ts";
 import { isSlackAdmin } from "../admins.ts";
 import type { SlackEnv } from "../slack-env.ts";
@@ -15,15 +16,15 @@ export function registerShareAction(app: App, env: SlackEnv): void {
     const workspace = workspaceOf(context);
     const userId = body.user.id;
     const where = { action: SHARE_ACTION_ID, value: action.value, user: userId };
-    const caller: KpiCaller = {
+    const caller: ChatCaller = {
       platform: "slack",
       userId,
       displayName: body.user.name ?? null,
       isAdmin: () => isSlackAdmin({ client, prisma: env.prisma, workspaceId: workspace.id, userId }),
     };
-    let answer: Awaited<ReturnType<typeof answerKpiCommand>>;
+    let answer: KpiAnswer;
     try {
-      answer = await answerKpiCommand(env.commands, workspace, caller, action.value ?? "", { readOnly: true });
+      answer = await env.chat.kpi(action.value ?? "", caller, workspace, { readOnly: true });
     } catch (error) {
       await respond({
         response_type: "ephemeral",

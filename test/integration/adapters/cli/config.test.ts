@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../../../src/adapters/cli/io.ts";
-import { runCli } from "../../../../src/adapters/cli/main.ts";
 import { validateMetricsConfig } from "../../../../src/config/metrics-config.ts";
+import { runCli } from "../../../../src/main/cli.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../../helpers/databases.ts";
 
 const EXAMPLE_PATH = new URL("../../../../src/config/tandem.config.example.yaml", import.meta.url).pathname;

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSlackMessenger, INVITE_HINT } from "../../../../src/adapters/slack/slack-messenger.ts";
-import { DeliveryError, withDeliveryRetries } from "../../../../src/core/digest/delivery.ts";
+import { DeliveryError } from "../../../../src/core/delivery/delivery-error.ts";
+import type { Messenger } from "../../../../src/core/delivery/ports.ts";
+import { withDeliveryRetries } from "../../../../src/core/delivery/retries.ts";
 import { makeMessage } from "../../../../src/core/messages/model.ts";
-import type { Logger, Messenger } from "../../../../src/core/ports.ts";
+import type { Logger } from "../../../../src/core/ports.ts";
 import { type FakeSlackDelivery, startFakeSlackDelivery } from "../../../fakes/slack-delivery-api.ts";
 
 const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -2,9 +2,12 @@
 // or the OAuth install; inconsistent settings stop start-up with one clear line.
 import { describe, expect, it } from "vitest";
 import { createSlack } from "../../../../src/adapters/slack/slack-app.ts";
+import { createChatCommands } from "../../../../src/app/chat/chat-commands.ts";
 import type { AppContext } from "../../../../src/app/context.ts";
+import { kpiDeps } from "../../../../src/app/kpi.ts";
 import { parseEnv } from "../../../../src/config/env.ts";
 import { createLogger } from "../../../../src/core/logger.ts";
+import { createKpiAdminStore } from "../../../../src/store/kpi-admin.ts";
 
 function context(vars: Record<string, string>): AppContext {
   return {
@@ -18,23 +21,32 @@ function context(vars: Record<string, string>): AppContext {
   };
 }
 
+/** The Slack adapter in front of a chat layer, as the composition root builds it. */
+function slackFor(vars: Record<string, string>) {
+  const ctx = context(vars);
+  const kpi = kpiDeps(ctx.db, ctx.clock);
+  const admin = createKpiAdminStore(ctx.db.prisma);
+  return createSlack(ctx, {
+    kpi,
+    chat: createChatCommands({ workspace: ctx.workspace, logger: ctx.logger, kpi, admin }),
+  });
+}
+
 const OAUTH = { SLACK_CLIENT_ID: "1.2", SLACK_CLIENT_SECRET: "s", SLACK_STATE_SECRET: "state" };
 
 describe("createSlack", () => {
   it("is off without Slack credentials", () => {
-    expect(createSlack(context({}))).toBeNull();
+    expect(slackFor({})).toBeNull();
   });
 
   it("serves POST /slack/events for one workspace with a signing secret and a bot token", () => {
-    const slack = createSlack(context({ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1" }));
+    const slack = slackFor({ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1" });
     expect(slack).toMatchObject({ mode: "single", transport: "http" });
     expect(slack?.routes.map((route) => `${route.method} ${route.path}`)).toEqual(["POST /slack/events"]);
   });
 
   it("adds the install routes in OAuth mode", () => {
-    const slack = createSlack(
-      context({ SLACK_SIGNING_SECRET: "x", ...OAUTH, TANDEM_ENCRYPTION_KEY: "0123456789abcdef0123" }),
-    );
+    const slack = slackFor({ SLACK_SIGNING_SECRET: "x", ...OAUTH, TANDEM_ENCRYPTION_KEY: "0123456789abcdef0123" });
     expect(slack?.mode).toBe("oauth");
     expect(slack?.routes.map((route) => `${route.method} ${route.path}`)).toEqual([
       "POST /slack/events",
@@ -44,7 +56,7 @@ describe("createSlack", () => {
   });
 
   it("uses Socket Mode with an app token, and then needs no public route", () => {
-    const slack = createSlack(context({ SLACK_APP_TOKEN: "xapp-1-A1-1-abc", SLACK_BOT_TOKEN: "xoxb-1" }));
+    const slack = slackFor({ SLACK_APP_TOKEN: "xapp-1-A1-1-abc", SLACK_BOT_TOKEN: "xoxb-1" });
     expect(slack).toMatchObject({ mode: "single", transport: "socket", routes: [] });
   });
 
@@ -54,6 +66,6 @@ describe("createSlack", () => {
     [{ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1", ...OAUTH }, /exclude each other/],
     [{ SLACK_SIGNING_SECRET: "x", ...OAUTH }, /TANDEM_ENCRYPTION_KEY: required/],
   ])("refuses an inconsistent configuration %j", (vars, message) => {
-    expect(() => createSlack(context(vars))).toThrow(message);
+    expect(() => slackFor(vars)).toThrow(message);
   });
 });

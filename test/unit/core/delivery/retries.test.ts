@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  DeliveryError,
-  type RetryPolicy,
-  routeMessenger,
-  withDeliveryRetries,
-} from "../../../../src/core/digest/delivery.ts";
+import { DeliveryError } from "../../../../src/core/delivery/delivery-error.ts";
+import { type RetryPolicy, withDeliveryRetries } from "../../../../src/core/delivery/retries.ts";
+import { routeMessenger } from "../../../../src/core/delivery/route-messenger.ts";
 import { makeMessage } from "../../../../src/core/messages/model.ts";
 import { createFakeMessenger } from "../../../fakes/fake-messenger.ts";
 

@@ -4,7 +4,7 @@
 // after a turn of the event loop: between two queries, pending requests are read
 // and acknowledged, and a loop turn never carries more than one query.
 import { setImmediate as turn } from "node:timers/promises";
-import type { FactStats } from "../../core/ports.ts";
+import type { FactStats } from "../core/ports.ts";
 
 export function yieldingStats(stats: FactStats): FactStats {
   let tail: Promise<unknown> = Promise.resolve();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { yieldingStats } from "../../../../src/adapters/slack/yielding-stats.ts";
-import type { FactStats } from "../../../../src/core/ports.ts";
+import type { FactStats } from "../../../src/core/ports.ts";
+import { yieldingStats } from "../../../src/store/yielding-stats.ts";
 
 describe("SQLite aggregates for Slack", () => {
   it("run one at a time, in call order, each after an event-loop turn, whatever fails", async () => {

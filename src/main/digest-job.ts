@@ -1,22 +1,22 @@
 // Wiring of the digest's scheduled job: the Prisma stores, the KPI engine, the chart
-// renderer (when its native canvas loads) and a messenger per configured platform.
+// renderer (when its native canvas loads) and the platforms' messenger.
 // `tandem serve` adds `digestJob(...)` to the scheduler; `tandem digest run-due` runs it once.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { AppContext } from "../../app/context.ts";
-import { kpiDeps } from "../../app/kpi.ts";
-import { createSecretBox } from "../../core/crypto/secret-box.ts";
-import { type RetryPolicy, routeMessenger } from "../../core/digest/delivery.ts";
-import type { ChartRenderer } from "../../core/digest/ports.ts";
-import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../../core/digest/run-due-digests.ts";
-import type { Logger, Messenger } from "../../core/ports.ts";
-import { createDigestRunStore, createSubscriptionStore } from "../../store/digest-subscriptions.ts";
-import { createSlackMessenger, installationBotTokens } from "../slack/slack-messenger.ts";
-import type { SchedulerJob } from "./scheduler.ts";
+import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
+import type { AppContext } from "../app/context.ts";
+import { kpiDeps } from "../app/kpi.ts";
+import type { Messenger } from "../core/delivery/ports.ts";
+import type { RetryPolicy } from "../core/delivery/retries.ts";
+import type { ChartRenderer } from "../core/digest/ports.ts";
+import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../core/digest/run-due-digests.ts";
+import type { Logger } from "../core/ports.ts";
+import { createDigestRunStore, createSubscriptionStore } from "../store/digest-subscriptions.ts";
 
 type DigestContext = Pick<AppContext, "db" | "clock" | "logger" | "env">;
 
 export type DigestJobOptions = {
+  /** the platforms' messenger (the runner retries through it) */
   messenger: Messenger;
   worker?: string;
   /** null: no chart; absent: the canvas renderer if it loads */
@@ -40,34 +40,11 @@ export function workerName(): string {
  */
 export async function loadChartRenderer(logger: Logger): Promise<ChartRenderer | undefined> {
   try {
-    return (await import("../chart/render-chart.ts")).renderChartPng;
+    return (await import("../adapters/chart/render-chart.ts")).renderChartPng;
   } catch (error) {
     logger.warn("digest charts are off: the canvas renderer did not load", { error: String(error) });
     return undefined;
   }
-}
-
-/** Slack's messenger when Slack is configured (one bot token, or OAuth installations); else null. */
-export function slackMessenger(ctx: DigestContext): Messenger | null {
-  const { env, logger } = ctx;
-  const base = { logger, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) };
-  if (env.SLACK_BOT_TOKEN) {
-    const token = env.SLACK_BOT_TOKEN;
-    return createSlackMessenger({ ...base, botToken: async () => token });
-  }
-  if (env.SLACK_CLIENT_ID && env.TANDEM_ENCRYPTION_KEY) {
-    return createSlackMessenger({
-      ...base,
-      botToken: installationBotTokens(ctx.db.prisma, createSecretBox(env.TANDEM_ENCRYPTION_KEY)),
-    });
-  }
-  return null;
-}
-
-/** A messenger for whichever platforms are configured; posting to another fails with a clear error. */
-export function platformMessenger(ctx: DigestContext, teams?: Messenger | null): Messenger {
-  const slack = slackMessenger(ctx);
-  return routeMessenger({ ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) });
 }
 
 export async function digestRunDeps(ctx: DigestContext, options: DigestJobOptions): Promise<RunDueDigestsDeps> {

@@ -1,0 +1,207 @@
+// The composition root of `tandem serve`: the only place that knows every adapter.
+// One HTTP server carries health, metrics, the ingest API, Slack (when configured) and
+// Teams; one scheduler posts digests (and opens, reminds and closes pulses) exactly once.
+// Built in plain order: each platform's messenger first, then the chat layer that posts
+// through them, then the surfaces that answer through the chat layer.
+
+import type { CliCommand } from "../adapters/cli/io.ts";
+import { runConsole } from "../adapters/console/console.ts";
+import { healthRoutes } from "../adapters/http/health.ts";
+import { createIngestRoute } from "../adapters/http/ingest.ts";
+import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
+import { createHttpServer, type Route } from "../adapters/http/server.ts";
+import { createScheduler } from "../adapters/scheduler/scheduler.ts";
+import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.ts";
+import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
+import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
+import { createTeams, createTeamsBot, type TeamsApp } from "../adapters/teams/teams-app.ts";
+import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
+import type { ChatCommands } from "../app/chat/chat-commands.ts";
+import { type AppContext, openContext } from "../app/context.ts";
+import { servingKpiDeps } from "../app/kpi.ts";
+import { isDatabaseEmpty, loadDemo } from "../app/load-demo.ts";
+import { openRituals, pulseJob } from "../app/pulse.ts";
+import type { KpiAdminStore } from "../core/admin/ports.ts";
+import { routeMessenger } from "../core/delivery/route-messenger.ts";
+import { type Chat, createChat } from "./chat.ts";
+import { type Messengers, platformMessengers } from "./delivery.ts";
+import { digestJob } from "./digest-job.ts";
+
+export type RunningServer = {
+  port: number;
+  metrics: HttpMetrics;
+  /** the chat command layer, for the local console */
+  chat: ChatCommands;
+  /** graceful: stop the scheduler, stop accepting, finish in-flight requests */
+  stop(): Promise<void>;
+};
+
+export function hasChatCredentials(env: AppContext["env"]): boolean {
+  return Boolean(
+    (env.SLACK_SIGNING_SECRET && (env.SLACK_BOT_TOKEN || env.SLACK_CLIENT_ID)) ||
+      env.SLACK_APP_TOKEN ||
+      env.MicrosoftAppId,
+  );
+}
+
+/** What answers people: the chat layer, and the Teams and Slack surfaces in front of it. */
+export type Surfaces = {
+  chat: Chat;
+  messengers: Messengers;
+  teams: TeamsApp;
+  /** null when Slack is not configured */
+  slack: SlackAdapter | null;
+  pulseActions: PulseCardActions;
+};
+
+export function createSurfaces(
+  ctx: AppContext,
+  options: {
+    metrics?: HttpMetrics;
+    /** tests: another admin store, the respondent-key secret, Slack's acknowledgement budget */
+    admin?: KpiAdminStore;
+    secret?: Buffer;
+    slackAckBudgetMs?: number;
+  } = {},
+): Surfaces {
+  const { metrics } = options;
+  // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
+  // activities, as the Bot Framework Emulator sends them.
+  const teamsBot = createTeamsBot(ctx.env, ctx.logger);
+  const messengers = platformMessengers(
+    ctx,
+    createTeamsMessenger({
+      adapter: teamsBot.adapter,
+      appId: teamsBot.appId,
+      prisma: ctx.db.prisma,
+      logger: ctx.logger,
+    }),
+  );
+  const chat = createChat(ctx, {
+    messengers,
+    kpi: servingKpiDeps(ctx.db, ctx.clock),
+    ...(options.admin ? { admin: options.admin } : {}),
+    ...(options.secret ? { secret: options.secret } : {}),
+  });
+  const pulseActions = createPulseCardActions(chat.pulses);
+  const teams = createTeams(ctx, teamsBot, {
+    chat: chat.commands,
+    onCardAction: pulseActions.handle,
+    ...(metrics ? { metrics } : {}),
+  });
+  const slack = createSlack(ctx, {
+    chat: chat.commands,
+    kpi: chat.kpi,
+    register: [pulseRegistration(chat.pulses)],
+    ...(metrics ? { metrics } : {}),
+    ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
+  });
+  return { chat, messengers, teams, slack, pulseActions };
+}
+
+export async function startServer(
+  ctx: AppContext,
+  options: { port?: number; host?: string; scheduler?: boolean } = {},
+): Promise<RunningServer> {
+  const metrics = createMetrics();
+  const { chat, messengers, teams, slack, pulseActions } = createSurfaces(ctx, { metrics });
+  ctx.logger.info("pulse answers keyed", { source: chat.pulses.keySource });
+
+  const routes: Route[] = [
+    ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
+    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
+    teams.route,
+    ...(slack?.routes ?? []),
+  ];
+  const http = createHttpServer(routes, { logger: ctx.logger, metrics });
+  const port = await http.listen(options.port ?? ctx.env.PORT, options.host);
+  await slack?.start();
+
+  const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
+  if (options.scheduler !== false) {
+    scheduler.add(
+      "digests",
+      await digestJob(ctx, {
+        messenger: routeMessenger(messengers),
+        afterPost: async ({ digest, target, messageId, period }) => {
+          await openRituals(chat.pulses, {
+            workspaceId: target.workspaceId,
+            platform: target.platform,
+            channelId: target.channelId,
+            threadId: messageId,
+            period,
+            offTrackSharedMetrics: digest.metrics.filter((metric) => metric.status === "off_track"),
+          });
+        },
+        onReport: (reports) => {
+          for (const report of reports) {
+            metrics.deliveries.inc({ platform: report.platform, kind: "digest", outcome: report.outcome });
+          }
+        },
+      }),
+    );
+    scheduler.add("pulses", pulseJob(chat.pulses));
+    // the first tick catches up on runs missed while Tandem was down
+    void scheduler.start();
+  }
+  ctx.logger.info("tandem listening", {
+    port,
+    database: ctx.db.dialect,
+    slack: slack ? "on" : "off",
+    teams: teams.appId ? "authenticated" : "unauthenticated (local)",
+  });
+  return {
+    port,
+    metrics,
+    chat: chat.commands,
+    stop: async () => {
+      await scheduler.stop();
+      await pulseActions.idle();
+      await slack?.stop();
+      await http.close();
+    },
+  };
+}
+
+/** `tandem serve` (what `npm start` runs). Without chat credentials: local mode, with the demo and a console. */
+export const serveCommand: CliCommand = {
+  name: "serve",
+  usage: "tandem serve",
+  summary: "run the bot (what npm start runs)",
+  async run(_args, io) {
+    const ctx = await openContext();
+    const local = !hasChatCredentials(ctx.env);
+    if (local && (await isDatabaseEmpty(ctx.db, ctx.workspace.id))) {
+      const loaded = await loadDemo(ctx);
+      ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+    }
+    const server = await startServer(ctx);
+    if (local) {
+      io.err(
+        `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +
+          "  GET /healthz · GET /metrics · POST /api/v1/facts · POST /api/messages",
+      );
+    }
+
+    let stopping: Promise<void> | null = null;
+    const shutdown = (signal: string) => {
+      stopping ??= (async () => {
+        ctx.logger.info("shutting down", { signal });
+        await server.stop();
+        await ctx.close();
+      })();
+      return stopping;
+    };
+    const interactive = local && process.stdin.isTTY === true;
+    await new Promise<void>((resolve) => {
+      const stop = (reason: string) => void shutdown(reason).then(resolve);
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+      if (interactive)
+        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }).then(() =>
+          stop("console closed"),
+        );
+    });
+    return 0;
+  },
+};
