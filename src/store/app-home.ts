@@ -1,5 +1,7 @@
 // What the Slack App Home lists besides KPIs, read straight from the tables: the
 // digest subscriptions of the workspace and its open pulses.
+
+import type { Platform } from "../core/platform.ts";
 import type { Db } from "./database.ts";
 
 export type DigestSchedule = {
@@ -15,7 +17,7 @@ export type OpenPulse = { id: number; title: string; channelId: string; closesAt
 export async function listDigestSchedules(
   prisma: Db,
   workspaceId: number,
-  platform: string,
+  platform: Platform,
 ): Promise<DigestSchedule[]> {
   const rows = await prisma.digestSubscription.findMany({
     where: { workspaceId, platform, active: true },
@@ -31,7 +33,7 @@ export async function listDigestSchedules(
   }));
 }
 
-export async function listOpenPulses(prisma: Db, workspaceId: number, platform: string): Promise<OpenPulse[]> {
+export async function listOpenPulses(prisma: Db, workspaceId: number, platform: Platform): Promise<OpenPulse[]> {
   const rows = await prisma.pulse.findMany({
     where: { workspaceId, platform, status: "open" },
     orderBy: { closesAt: "asc" },

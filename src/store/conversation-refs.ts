@@ -1,5 +1,7 @@
 // Conversation references live in the database, never in memory: any replica can
 // post proactively to a conversation another replica first saw.
+
+import type { Platform } from "../core/platform.ts";
 import type { Db } from "./database.ts";
 
 type ReferenceLike = { conversation?: { id?: string; name?: string } | null };
@@ -7,7 +9,7 @@ type ReferenceLike = { conversation?: { id?: string; name?: string } | null };
 export async function saveConversationReference(
   prisma: Db,
   workspaceId: number,
-  platform: string,
+  platform: Platform,
   reference: ReferenceLike,
 ): Promise<void> {
   const conversationId = reference.conversation?.id;
@@ -23,7 +25,7 @@ export async function saveConversationReference(
 export async function loadConversationReference<T>(
   prisma: Db,
   workspaceId: number,
-  platform: string,
+  platform: Platform,
   conversationId: string,
 ): Promise<T | null> {
   const row = await prisma.conversationRef.findUnique({

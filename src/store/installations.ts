@@ -2,9 +2,10 @@
 // team). The installation object carries bot tokens, so it is stored only sealed
 // with the secret box; there is no code path that writes it in the clear.
 import type { SecretBox } from "../core/crypto/secret-box.ts";
+import type { Platform } from "../core/platform.ts";
 import type { Db } from "./database.ts";
 
-export type InstallationKey = { platform: string; teamId: string; enterpriseId?: string | null };
+export type InstallationKey = { platform: Platform; teamId: string; enterpriseId?: string | null };
 
 export type StoredInstallation = { workspaceId: number; data: string };
 

@@ -1,6 +1,7 @@
 // `tandem <command>`: dispatch to one command module each. The table of commands is the
 // composition root's (src/main/cli.ts); commands load lazily so `tandem kpi` does not pay
 // for Bolt and botbuilder.
+import { describeError } from "../../core/describe-error.ts";
 import { isAppError } from "../../core/errors.ts";
 import { type CliCommand, type CliIo, processIo } from "./io.ts";
 
@@ -40,6 +41,6 @@ export function reportError(error: unknown, io: CliIo): number {
     io.err(`tandem: ${error.message}`);
     return error.code === "internal" ? 70 : 1;
   }
-  io.err(`tandem: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  io.err(`tandem: unexpected error: ${describeError(error)}`);
   return 70;
 }

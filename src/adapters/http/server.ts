@@ -2,6 +2,7 @@
 // Routes are plain (req, res) handlers; adapters register theirs at composition.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { describeError } from "../../core/describe-error.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Logger } from "../../core/ports.ts";
 import { sendJson, statusForError } from "./body.ts";
@@ -33,8 +34,7 @@ export function createHttpServer(routes: Route[], deps: { logger: Logger; metric
       await route.handler(req, res);
     } catch (error) {
       const status = statusForError(error);
-      if (status >= 500)
-        deps.logger.error("request failed", { path: pathname, error: String((error as Error)?.stack ?? error) });
+      if (status >= 500) deps.logger.error("request failed", { path: pathname, error: describeError(error) });
       if (!res.headersSent)
         sendJson(res, status, { error: error instanceof AppError ? error.message : "internal error" });
       else res.end();

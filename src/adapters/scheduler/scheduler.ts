@@ -5,6 +5,7 @@
 // replicas ticking at once are safe (the jobs claim their work). Within one process a
 // tick never overlaps the previous one: a tick that finds one in flight is skipped.
 import { createTask } from "node-cron";
+import { describeError } from "../../core/describe-error.ts";
 import type { Clock, Logger } from "../../core/ports.ts";
 
 export type SchedulerJob = (now: Date) => Promise<unknown>;
@@ -59,7 +60,7 @@ export function createScheduler(deps: {
         await job(now);
       } catch (error) {
         // one job's failure must not keep the others (or the next tick) from running
-        deps.logger.error("scheduled job failed", { job: name, error: String((error as Error)?.stack ?? error) });
+        deps.logger.error("scheduled job failed", { job: name, error: describeError(error) });
       }
     }
   }

@@ -3,6 +3,7 @@
 // signature checks out; a body that is not one of Slack's shapes is a 400.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import { describeError } from "../../core/describe-error.ts";
 import type { Logger } from "../../core/ports.ts";
 import { MB, readBody, sendJson } from "../http/body.ts";
 import type { RouteHandler } from "../http/server.ts";
@@ -112,7 +113,7 @@ export class RouteReceiver implements Receiver {
     } catch (error) {
       this.options.logger.error("slack request failed", {
         kind: describe(body),
-        error: String((error as Error)?.stack ?? error),
+        error: describeError(error),
       });
       if (!acked) {
         acked = true;

@@ -70,7 +70,7 @@ export type DigestRunOutcome =
 export type DigestRunReport = {
   subscriptionId: number;
   workspaceId: number;
-  platform: string;
+  platform: DigestPlatform;
   channelId: string;
   periodKey: string;
   dueAt: Date;

@@ -2,6 +2,8 @@
 // that are due, close pulses whose time passed (creating the next weekly occurrence).
 // Every step is a compare-and-set in the database, so several schedulers (replicas)
 // may tick at once and each thing still happens once.
+
+import { describeError } from "../describe-error.ts";
 import { closePulse } from "./close-pulse.ts";
 import { countAsked } from "./create-pulse.ts";
 import { pulseMessage } from "./messages.ts";
@@ -50,7 +52,7 @@ export async function runDuePulses(deps: PulseDeps): Promise<PulseTick> {
         tick.failed += 1;
         deps.logger.error(`pulse ${step} failed`, {
           pulseId: pulse.id,
-          error: String((error as Error)?.stack ?? error),
+          error: describeError(error),
         });
       }
     }

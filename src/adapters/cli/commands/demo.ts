@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { loadDemo } from "../../../app/load-demo.ts";
+import { errorText } from "../../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import type { CliCommand } from "../io.ts";
 
@@ -12,10 +13,7 @@ function parseDemoArgs(args: string[]): { workspace: string | undefined } {
     const { values } = parseArgs({ args, options: { workspace: { type: "string" } }, strict: true });
     return { workspace: values.workspace };
   } catch (error) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      `${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}`,
-    );
+    throw new AppError(ErrorCode.InvalidInput, `${errorText(error)}\nusage: ${USAGE}`);
   }
 }
 

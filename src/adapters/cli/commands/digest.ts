@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { type AppContext, chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";
+import { errorText } from "../../../core/describe-error.ts";
 import { buildDigest, digestJson, digestMessage } from "../../../core/digest/build-digest.ts";
 import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../../../core/digest/run-due-digests.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
@@ -40,7 +41,7 @@ export const digestCommand = (deps: DigestCommandDeps): CliCommand => ({
     try {
       parsed = parseDigestFlags(args);
     } catch (error) {
-      io.err(`tandem digest: ${error instanceof Error ? error.message : String(error)}\nUsage: ${USAGE}`);
+      io.err(`tandem digest: ${errorText(error)}\nUsage: ${USAGE}`);
       return 2;
     }
     const [verb, ...rest] = parsed.positionals;

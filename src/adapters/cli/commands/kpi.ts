@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";
+import { errorText } from "../../../core/describe-error.ts";
 import { getKpiSnapshot, parseKpiArgs } from "../../../core/kpi/get-kpi-snapshot.ts";
 import { toContractJson } from "../../../core/kpi/snapshot-json.ts";
 import { renderSnapshotText } from "../../../render/text/snapshot-table.ts";
@@ -30,7 +31,7 @@ export const kpiCommand: CliCommand = {
     try {
       parsed = parseKpiFlags(args);
     } catch (error) {
-      io.err(`tandem kpi: ${error instanceof Error ? error.message : String(error)}\nUsage: ${USAGE}`);
+      io.err(`tandem kpi: ${errorText(error)}\nUsage: ${USAGE}`);
       return 2;
     }
     if (parsed.values.help) {
