@@ -1,5 +1,5 @@
 // Everything pulses and rituals add to the Slack app; slack-app.ts registers it with
-// the services the composition root built (createPulseServices in src/app/pulse.ts).
+// the services the composition root built (createChat in src/main/chat.ts).
 import type { App } from "@slack/bolt";
 import type { PulseServices } from "../../../app/pulse.ts";
 import type { SlackEnv } from "../slack-env.ts";
