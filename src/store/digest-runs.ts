@@ -3,11 +3,8 @@
 // lets only one process create it. A claim carries a lease; a run whose claimer died
 // (lease expired, still "claimed") is taken over by compare-and-set, so it is retried
 // rather than dropped, and never posted by two processes at once.
+import type { ClaimOutcome, ClaimRequest } from "../core/digest/ports.ts";
 import type { Db } from "./database.ts";
-
-export type ClaimOutcome =
-  | { claimed: true; runId: number; attempt: number }
-  | { claimed: false; reason: "running" | "posted" | "failed" | "exhausted" };
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
@@ -15,18 +12,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === "P2002" || /unique constraint/i.test(message);
 }
 
-export async function claimDigestRun(
-  prisma: Db,
-  input: {
-    subscriptionId: number;
-    periodKey: string;
-    dueAt: Date;
-    worker: string;
-    now: Date;
-    leaseMs: number;
-    maxAttempts: number;
-  },
-): Promise<ClaimOutcome> {
+export async function claimDigestRun(prisma: Db, input: ClaimRequest): Promise<ClaimOutcome> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseMs);
   try {
     const run = await prisma.digestRun.create({

@@ -1,5 +1,5 @@
 // Chat users and the department each works in (one row per workspace, platform, user).
-import type { MemberDepartment } from "../core/admin/ports.ts";
+import type { MemberChange, MemberDepartment } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import type { Platform } from "../core/platform.ts";
 import { recordAudit } from "./audit-log.ts";
@@ -28,14 +28,7 @@ export async function listDepartments(prisma: Db, workspaceId: number): Promise<
 /** Places a user in a department (creating the member row), and audits the change. */
 export async function setMemberDepartment(
   prisma: Db,
-  spec: {
-    workspaceId: number;
-    platform: Platform;
-    userId: string;
-    departmentKey: string;
-    displayName?: string | null;
-    actor: string;
-  },
+  spec: MemberChange,
 ): Promise<{ previous: string | null; department: MemberDepartment }> {
   return prisma.$transaction(async (tx) => {
     const department = await tx.department.findUnique({

@@ -272,6 +272,15 @@ export function formErrorsFor(issues: { path: PropertyKey[]; message: string }[]
   return errors;
 }
 
+/** What a modal carries back in private_metadata; null when it no longer reads (Slack lost it, or an older Tandem wrote it). */
+export function readMetadata<T>(privateMetadata: string): T | null {
+  try {
+    return JSON.parse(privateMetadata) as T;
+  } catch {
+    return null;
+  }
+}
+
 export type TextAnswerMetadata = { pulseId: number; questionId: number; channelId: string; messageTs: string };
 
 export function textAnswerView(input: TextAnswerMetadata & { question: string; anonymous: boolean }): types.View {

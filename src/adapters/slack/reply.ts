@@ -2,12 +2,18 @@
 // that and go out in the acknowledgement itself (one round trip, nothing to lose);
 // a slower one is acknowledged empty at the budget and follows through response_url.
 import type { Message } from "../../core/messages/model.ts";
+import { toSlack } from "../../render/slack/render.ts";
 
 export type Reply = { response_type: "ephemeral" | "in_channel"; text: string; blocks: unknown[] };
 
 /** A neutral message's visibility as Slack's response_type: private unless it says channel. */
 export function responseType(message: Message): Reply["response_type"] {
   return message.visibility === "channel" ? "in_channel" : "ephemeral";
+}
+
+/** A reply through response_url only the person who clicked sees, leaving the clicked message as it is. */
+export function privateReply(message: Message) {
+  return { response_type: "ephemeral" as const, replace_original: false, ...toSlack(message) };
 }
 
 export async function ackWithinBudget(options: {

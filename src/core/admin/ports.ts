@@ -11,18 +11,21 @@ export type ValueNotation = "percent" | "number";
 
 export type AuditEntry = { workspaceId: number; actor: string; action: string; detail?: Record<string, unknown> };
 
+/** One person placed in a department, by `actor` (themselves or an admin). */
+export type MemberChange = {
+  workspaceId: number;
+  platform: Platform;
+  userId: string;
+  departmentKey: string;
+  displayName?: string | null;
+  actor: string;
+};
+
 export type KpiAdminStore = {
   /** the department a person works in, or null */
   memberDepartment(workspaceId: number, platform: Platform, userId: string): Promise<MemberDepartment | null>;
   /** places a person in a department (creating the member), audited */
-  placeMember(change: {
-    workspaceId: number;
-    platform: Platform;
-    userId: string;
-    departmentKey: string;
-    displayName?: string | null;
-    actor: string;
-  }): Promise<{ previous: string | null; department: MemberDepartment }>;
+  placeMember(change: MemberChange): Promise<{ previous: string | null; department: MemberDepartment }>;
   /**
    * Sets one target after the same checks as a target in tandem.config.yaml (and, given
    * `written`, that a percentage was written as one), audited. Throws InvalidInput naming

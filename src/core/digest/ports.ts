@@ -57,18 +57,20 @@ export type ClaimOutcome =
 
 export type RunState = { subscriptionId: number; periodKey: string; status: string; leaseUntil: Date };
 
+export type ClaimRequest = {
+  subscriptionId: number;
+  periodKey: string;
+  dueAt: Date;
+  worker: string;
+  now: Date;
+  leaseMs: number;
+  maxAttempts: number;
+};
+
 export type DigestRunStore = {
   /** the runs that exist already, so a tick only claims what may still need posting */
   states(keys: { subscriptionId: number; periodKey: string }[]): Promise<RunState[]>;
-  claim(input: {
-    subscriptionId: number;
-    periodKey: string;
-    dueAt: Date;
-    worker: string;
-    now: Date;
-    leaseMs: number;
-    maxAttempts: number;
-  }): Promise<ClaimOutcome>;
+  claim(input: ClaimRequest): Promise<ClaimOutcome>;
   markPosted(runId: number, worker: string, messageId: string | null, now: Date): Promise<boolean>;
   markFailed(runId: number, worker: string, error: string): Promise<boolean>;
 };

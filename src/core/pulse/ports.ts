@@ -85,11 +85,13 @@ export type PulseStore = {
   audit(entry: { workspaceId: number; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
 };
 
-export type PulseDeps = {
-  store: PulseStore;
+/** What pulses and rituals share: who answered (keyed), when, the log, and where they post. */
+export type AnsweringDeps = {
   keyer: RespondentKeyer;
   clock: Clock;
   logger: Logger;
   /** by platform, each retried (withRetries); a platform without one (the local console) posts nothing */
   messengers: Partial<Record<Platform, Messenger>>;
 };
+
+export type PulseDeps = AnsweringDeps & { store: PulseStore };

@@ -8,7 +8,7 @@ import type { Period, Unit } from "../kpi/types.ts";
 import type { ChatPlatform } from "../platform.ts";
 import { ritualMessage } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
-import type { Ritual } from "./types.ts";
+import { type Ritual, ritualThread } from "./types.ts";
 
 export type OffTrackMetric = {
   key: string;
@@ -79,15 +79,7 @@ export async function openRitualsForDigest(
       figures: figures(metric),
     });
     try {
-      await messenger.post(
-        {
-          platform: request.platform,
-          workspaceId: request.workspaceId,
-          channelId: request.channelId,
-          ...(request.threadId ? { threadId: request.threadId } : {}),
-        },
-        message,
-      );
+      await messenger.post(ritualThread(ritual), message);
     } catch (error) {
       result.failed += 1;
       deps.logger.error("ritual could not be posted in the digest thread", {

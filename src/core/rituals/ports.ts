@@ -1,8 +1,6 @@
 // What the ritual use cases need from the store (src/store/rituals.ts) and the chat.
-import type { RespondentKeyer } from "../crypto/respondent-key.ts";
-import type { Messenger } from "../delivery/ports.ts";
 import type { Platform } from "../platform.ts";
-import type { Clock, Logger } from "../ports.ts";
+import type { AnsweringDeps } from "../pulse/ports.ts";
 import type { Ritual, Tally, WhyReason } from "./types.ts";
 
 export type RitualStore = {
@@ -27,11 +25,4 @@ export type RitualStore = {
   audit(entry: { workspaceId: number; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
 };
 
-export type RitualDeps = {
-  store: RitualStore;
-  keyer: RespondentKeyer;
-  clock: Clock;
-  logger: Logger;
-  /** by platform, each retried (withRetries) */
-  messengers: Partial<Record<Platform, Messenger>>;
-};
+export type RitualDeps = AnsweringDeps & { store: RitualStore };

@@ -5,7 +5,7 @@ import type { Message } from "../messages/model.ts";
 import type { Platform } from "../platform.ts";
 import { decisionMessage } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
-import { DECISION_CHARS, type Ritual } from "./types.ts";
+import { DECISION_CHARS, type Ritual, ritualThread } from "./types.ts";
 
 export async function recordDecision(
   deps: RitualDeps,
@@ -52,15 +52,7 @@ export async function recordDecision(
   let posted = false;
   if (messenger) {
     try {
-      await messenger.post(
-        {
-          platform: ritual.platform,
-          workspaceId: ritual.workspaceId,
-          channelId: ritual.channelId,
-          ...(ritual.threadId ? { threadId: ritual.threadId } : {}),
-        },
-        message,
-      );
+      await messenger.post(ritualThread(ritual), message);
       posted = true;
     } catch (error) {
       deps.logger.error("ritual decision could not be posted", { ritualId: ritual.id, error: String(error) });

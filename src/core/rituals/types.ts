@@ -1,5 +1,6 @@
 // Rituals: a shared metric off track becomes a conversation under the digest, with a
 // one-tap "why" poll and a recorded decision.
+import type { DeliveryTarget } from "../delivery/ports.ts";
 import type { Platform } from "../platform.ts";
 
 export const WHY_REASONS = ["data", "process", "expected", "other"] as const;
@@ -31,5 +32,13 @@ export type Ritual = {
 };
 
 export type Tally = Record<WhyReason, number>;
+
+/** Where a ritual's posts go: the digest's thread, or the channel when the digest left no thread. */
+export function ritualThread(
+  ritual: Pick<Ritual, "platform" | "workspaceId" | "channelId" | "threadId">,
+): DeliveryTarget {
+  const { platform, workspaceId, channelId, threadId } = ritual;
+  return { platform, workspaceId, channelId, ...(threadId ? { threadId } : {}) };
+}
 
 export const DECISION_CHARS = 1_000;

@@ -6,7 +6,6 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
-import type { Message } from "../../../core/messages/model.ts";
 import {
   closedRefusal,
   parsePulseChoiceId,
@@ -14,8 +13,15 @@ import {
   pulseMessage,
 } from "../../../core/pulse/messages.ts";
 import { recordAnswer } from "../../../core/pulse/record-answer.ts";
-import { parseChoiceActionId, toSlack } from "../../../render/slack/render.ts";
-import { PULSE_TEXT_CALLBACK, type TextAnswerMetadata, textAnswerView, thanksView } from "../pulse-modal.ts";
+import { parseChoiceActionId } from "../../../render/slack/render.ts";
+import {
+  PULSE_TEXT_CALLBACK,
+  readMetadata,
+  type TextAnswerMetadata,
+  textAnswerView,
+  thanksView,
+} from "../pulse-modal.ts";
+import { privateReply } from "../reply.ts";
 import type { SlackEnv } from "../slack-env.ts";
 import { workspaceOf } from "../workspace.ts";
 
@@ -74,11 +80,19 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     });
   }
 
-  const privately = (message: Message) => ({
-    response_type: "ephemeral" as const,
-    replace_original: false,
-    ...toSlack(message),
-  });
+  /** Records a person's answer as Slack sends it: a button's value, or a modal's text. */
+  const answerAs = (
+    userId: string,
+    ids: { pulseId: number; questionId: number },
+    given: { value: string } | { text: string },
+  ) =>
+    recordAnswer(services.pulses, {
+      pulseId: ids.pulseId,
+      questionId: ids.questionId,
+      platform: "slack",
+      userId,
+      ...given,
+    });
 
   app.action<BlockAction<ButtonAction>>(CHOICE_ACTION, async ({ ack, action, body, respond }) => {
     await ack();
@@ -88,18 +102,12 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     const where = { action: "pulse_answer", pulseId: ids.pulseId };
     let answered: Awaited<ReturnType<typeof recordAnswer>>;
     try {
-      answered = await recordAnswer(services.pulses, {
-        pulseId: ids.pulseId,
-        questionId: ids.questionId,
-        platform: "slack",
-        userId: body.user.id,
-        value: action.value ?? "",
-      });
+      answered = await answerAs(body.user.id, ids, { value: action.value ?? "" });
     } catch (error) {
-      await respond(privately(errorAnswer(error, env.logger, where)));
+      await respond(privateReply(errorAnswer(error, env.logger, where)));
       return;
     }
-    await respond(privately(answered.message));
+    await respond(privateReply(answered.message));
     const channelId = body.channel?.id ?? body.container?.channel_id;
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     if (answered.status === "recorded" && answered.change !== "same" && channelId && messageTs) {
@@ -117,7 +125,7 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     const messageTs = body.message?.ts ?? body.container?.message_ts ?? "";
     if (!pulse || !question) return;
     if (pulse.status !== "open" || services.pulses.clock.now() >= pulse.closesAt) {
-      await respond(privately(closedRefusal(pulse, await services.pulses.store.zone(pulse.workspaceId))));
+      await respond(privateReply(closedRefusal(pulse, await services.pulses.store.zone(pulse.workspaceId))));
       return;
     }
     await client.views.open({
@@ -128,10 +136,8 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
 
   app.view(PULSE_TEXT_CALLBACK, async ({ ack, view, body, context }) => {
     workspaceOf(context);
-    let meta: TextAnswerMetadata;
-    try {
-      meta = JSON.parse(view.private_metadata) as TextAnswerMetadata;
-    } catch {
+    const meta = readMetadata<TextAnswerMetadata>(view.private_metadata);
+    if (!meta) {
       await ack({
         response_action: "errors",
         errors: { answer: "This form lost track of its pulse; click the button again." },
@@ -141,13 +147,7 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     const text = view.state.values.answer?.value?.value ?? "";
     let answered: Awaited<ReturnType<typeof recordAnswer>>;
     try {
-      answered = await recordAnswer(services.pulses, {
-        pulseId: meta.pulseId,
-        questionId: meta.questionId,
-        platform: "slack",
-        userId: body.user.id,
-        text,
-      });
+      answered = await answerAs(body.user.id, meta, { text });
     } catch (error) {
       const message = isAppError(error) ? error.message : "Sorry, that answer couldn't be saved. Please try again.";
       if (!isAppError(error)) errorAnswer(error, env.logger, { view: PULSE_TEXT_CALLBACK, pulseId: meta.pulseId });

@@ -4,24 +4,19 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
-import { type Message, makeMessage } from "../../../core/messages/model.ts";
+import { makeMessage } from "../../../core/messages/model.ts";
 import { parseDecideActionId, parseRitualChoiceId } from "../../../core/rituals/messages.ts";
 import { recordDecision } from "../../../core/rituals/record-decision.ts";
 import { voteWhy } from "../../../core/rituals/vote-why.ts";
-import { parseChoiceActionId, toSlack } from "../../../render/slack/render.ts";
-import { type DecisionMetadata, decisionView, RITUAL_DECISION_CALLBACK } from "../pulse-modal.ts";
+import { parseChoiceActionId } from "../../../render/slack/render.ts";
+import { type DecisionMetadata, decisionView, RITUAL_DECISION_CALLBACK, readMetadata } from "../pulse-modal.ts";
+import { privateReply } from "../reply.ts";
 import type { SlackEnv } from "../slack-env.ts";
 
 const WHY_ACTION = /^ritual:\d+:\d+$/;
 const DECIDE_ACTION = /^ritual_decide:\d+$/;
 
 export function registerRitualActions(app: App, env: SlackEnv, services: PulseServices): void {
-  const privately = (message: Message) => ({
-    response_type: "ephemeral" as const,
-    replace_original: false,
-    ...toSlack(message),
-  });
-
   app.action<BlockAction<ButtonAction>>(WHY_ACTION, async ({ ack, action, body, respond }) => {
     await ack();
     const choice = parseChoiceActionId(action.action_id);
@@ -34,9 +29,9 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
         userId: body.user.id,
         reason: action.value ?? "",
       });
-      await respond(privately(message));
+      await respond(privateReply(message));
     } catch (error) {
-      await respond(privately(errorAnswer(error, env.logger, { action: "ritual_why", ritualId })));
+      await respond(privateReply(errorAnswer(error, env.logger, { action: "ritual_why", ritualId })));
     }
   });
 
@@ -48,17 +43,15 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
     const metricName = await services.metricName(ritual.workspaceId, ritual.metricKey);
     if (ritual.status !== "open") {
       const text = `A decision on *${metricName}* is already recorded: “${ritual.decision ?? ""}”.`;
-      await respond(privately(makeMessage([{ type: "section", text }], { visibility: "private" })));
+      await respond(privateReply(makeMessage([{ type: "section", text }], { visibility: "private" })));
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: decisionView({ ritualId: ritual.id, metricName }) });
   });
 
   app.view(RITUAL_DECISION_CALLBACK, async ({ ack, view, body }) => {
-    let meta: DecisionMetadata;
-    try {
-      meta = JSON.parse(view.private_metadata) as DecisionMetadata;
-    } catch {
+    const meta = readMetadata<DecisionMetadata>(view.private_metadata);
+    if (!meta) {
       await ack({
         response_action: "errors",
         errors: { decision: "This form lost track of its ritual; click the button again." },

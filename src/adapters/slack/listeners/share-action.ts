@@ -4,8 +4,8 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { ChatCaller, KpiAnswer } from "../../../app/chat/types.ts";
-import { toSlack } from "../../../render/slack/render.ts";
 import { isSlackAdmin } from "../admins.ts";
+import { privateReply } from "../reply.ts";
 import type { SlackEnv } from "../slack-env.ts";
 import { workspaceOf } from "../workspace.ts";
 import { renderForSlack, SHARE_ACTION_ID } from "./kpi-command.ts";
@@ -26,11 +26,7 @@ export function registerShareAction(app: App, env: SlackEnv): void {
     try {
       answer = await env.chat.kpi(action.value ?? "", caller, workspace, { readOnly: true });
     } catch (error) {
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        ...toSlack(errorAnswer(error, env.logger, where)),
-      });
+      await respond(privateReply(errorAnswer(error, env.logger, where)));
       return;
     }
     if (answer.share === null) {
