@@ -48,12 +48,15 @@ export function createPulseServices(deps: {
         dataDir: dataDirFor(deps.env.DATABASE_URL),
       });
   const keyer = createRespondentKeyer(loaded.secret);
-  const messengers: Partial<Record<Platform, Messenger>> = {};
-  for (const [platform, messenger] of Object.entries(deps.messengers ?? {}) as [Platform, Messenger][]) {
-    messengers[platform] = withRetries(messenger, deps.retry ?? PROMPT_RETRY_POLICY, (error, waitMs, operation) =>
+  const retrying = ([platform, messenger]: [string, Messenger]) => [
+    platform,
+    withRetries(messenger, deps.retry ?? PROMPT_RETRY_POLICY, (error, waitMs, operation) =>
       deps.logger.warn("pulse delivery failed; retrying", { platform, operation, status: error.status, waitMs }),
-    );
-  }
+    ),
+  ];
+  const messengers: Partial<Record<Platform, Messenger>> = Object.fromEntries(
+    Object.entries(deps.messengers ?? {}).map(retrying),
+  );
   const settings = createKpiSettingsSource(deps.db.prisma);
   return {
     pulses: { store: createPulseStore(deps.db), keyer, clock: deps.clock, logger: deps.logger, messengers },
