@@ -1,6 +1,7 @@
 // Workspace resolution. Without Slack's OAuth install there is one workspace
 // (platform "local", external id "default") that the CLI, ingest API, Slack and
 // Teams all share; its time zone follows TANDEM_TIMEZONE.
+import type { Platform } from "../core/platform.ts";
 import type { Db } from "./database.ts";
 
 export type WorkspaceRow = {
@@ -24,7 +25,7 @@ export async function ensureDefaultWorkspace(prisma: Db, timezone: string): Prom
 
 export async function ensureWorkspace(
   prisma: Db,
-  spec: { platform: string; externalId: string; name: string; timezone: string; syncTimezone?: boolean },
+  spec: { platform: Platform; externalId: string; name: string; timezone: string; syncTimezone?: boolean },
 ): Promise<WorkspaceRow> {
   const workspace = await prisma.workspace.upsert({
     where: { platform_externalId: { platform: spec.platform, externalId: spec.externalId } },
