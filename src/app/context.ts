@@ -17,10 +17,21 @@ export type AppContext = {
   close(): Promise<void>;
 };
 
-export async function openContext(options: { env?: Env; clock?: Clock; logger?: Logger } = {}): Promise<AppContext> {
+export async function openContext(
+  options: {
+    env?: Env;
+    clock?: Clock;
+    logger?: Logger;
+    /** how long a write waits for another writer's lock (openDatabase's writeWaitMs) */
+    writeWaitMs?: number;
+  } = {},
+): Promise<AppContext> {
   const env = options.env ?? loadEnv();
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
-  const db = await openDatabase(env.DATABASE_URL);
+  const db = await openDatabase(
+    env.DATABASE_URL,
+    options.writeWaitMs === undefined ? {} : { writeWaitMs: options.writeWaitMs },
+  );
   if (db.migrations.applied.length > 0) logger.info("applied migrations", { migrations: db.migrations.applied });
   const workspace = await ensureDefaultWorkspace(db.prisma, env.TANDEM_TIMEZONE);
   return { env, db, workspace, clock: options.clock ?? systemClock, logger, close: () => db.close() };

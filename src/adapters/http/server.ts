@@ -35,9 +35,13 @@ export function createHttpServer(routes: Route[], deps: { logger: Logger; metric
       const status = statusForError(error);
       if (status >= 500)
         deps.logger.error("request failed", { path: pathname, error: String((error as Error)?.stack ?? error) });
-      if (!res.headersSent)
+      if (!res.headersSent) {
+        // a busy database (store/busy.ts) says when to try again
+        const details = error instanceof AppError ? (error.details as { retryAfterSeconds?: unknown } | null) : null;
+        if (status === 503 && typeof details?.retryAfterSeconds === "number")
+          res.setHeader("retry-after", String(details.retryAfterSeconds));
         sendJson(res, status, { error: error instanceof AppError ? error.message : "internal error" });
-      else res.end();
+      } else res.end();
     }
   });
   // Slack retries a request it did not get an answer to within 3 s; keep sockets short-lived.

@@ -3,9 +3,11 @@ import { createIngestRoute } from "../../../src/adapters/http/ingest.ts";
 import { createMetrics, type HttpMetrics } from "../../../src/adapters/http/metrics.ts";
 import { createHttpServer, type HttpServer } from "../../../src/adapters/http/server.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { openDatabase } from "../../../src/store/database.ts";
 import { createTokenRepository } from "../../../src/store/token-repository.ts";
 import { ensureDefaultWorkspace, ensureWorkspace } from "../../../src/store/workspaces.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
+import { holdWriteLock } from "../../helpers/locks.ts";
 
 describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
   let test: TestDatabase;
@@ -180,6 +182,41 @@ describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
       expect(await (await post(body([lead("z", { external_id: "shared" })]), auth())).json()).toMatchObject({
         inserted: 1,
       });
+    });
+
+    it("waits its turn while another writer holds the lock, and goes through once it is free", async () => {
+      const lock = await holdWriteLock(dialect, test.url, "queued");
+      const answered = post(body([lead("q", { external_id: "queued" })]), auth());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lock.release();
+      const response = await answered;
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({ inserted: 1, duplicates: 0, rejected: 0 });
+    });
+
+    it("answers 503 with Retry-After, and writes nothing, when the lock stays taken past its wait", async () => {
+      const impatient = await openDatabase(test.url, { migrate: false, writeWaitMs: 300 });
+      const logger = createLogger("silent");
+      const busyServer = createHttpServer([createIngestRoute({ db: impatient, logger })], { logger });
+      const port = await busyServer.listen(0, "127.0.0.1");
+      const lock = await holdWriteLock(dialect, test.url, "busy-1");
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/facts`, {
+          method: "POST",
+          headers: { ...auth(), "content-type": "application/json" },
+          body: body([lead("b", { external_id: "busy-1" }), lead("c", { external_id: "busy-2" })]),
+        });
+        expect(response.status).toBe(503);
+        expect(response.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+        const answer = await json(response);
+        expect(answer.error).toMatch(/^the database is busy with another write/);
+        expect(JSON.stringify(answer)).not.toMatch(/SQLITE|P\d{4}|55P03|lock_timeout|stack/i);
+      } finally {
+        await lock.release();
+        await busyServer.close(1000);
+        await impatient.close();
+      }
+      expect(await count()).toBe(0);
     });
 
     it("counts ingested, duplicate and rejected facts in the metrics", async () => {
