@@ -30,3 +30,19 @@ export async function holdWriteLock(dialect: Dialect, url: string, externalId = 
     },
   };
 }
+
+/** SQLite: whether some connection holds the write lock (asked without waiting for it). */
+export function sqliteWriteLockHeld(file: string): boolean {
+  const probe = new BetterSqlite3(file);
+  try {
+    probe.pragma("busy_timeout = 0");
+    probe.exec("BEGIN IMMEDIATE");
+    probe.exec("ROLLBACK");
+    return false;
+  } catch (error) {
+    if (String((error as { code?: string }).code).startsWith("SQLITE_BUSY")) return true;
+    throw error;
+  } finally {
+    probe.close();
+  }
+}

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
-import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dialect, openDatabase, sqlitePath } from "../../../src/store/database.ts";
@@ -18,9 +17,16 @@ import { createTokenRepository } from "../../../src/store/token-repository.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type FakeSlack, startFakeSlack } from "../../fakes/slack-api.ts";
 import { createEmptyDatabaseUrl, DIALECTS } from "../../helpers/databases.ts";
+import { sqliteWriteLockHeld } from "../../helpers/locks.ts";
 import { postSigned, slashCommandBody } from "../../helpers/slack-sign.ts";
+import {
+  baseEnv,
+  type ServeProcess,
+  spawnTandem,
+  startServe,
+  type TandemProcess,
+} from "../../helpers/tandem-process.ts";
 import { answerText } from "../slack/slack-server.ts";
-import { baseEnv, type ServeProcess, spawnTandem, startServe, type TandemProcess } from "./tandem-process.ts";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const HEADER = "occurred_at,kind,entity_id,value,channel,department,segment,external_id\n";
@@ -54,22 +60,6 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
   while (!(await check())) {
     if (Date.now() - started > ms) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** SQLite: whether some connection holds the write lock (without waiting for it). */
-function sqliteWriteLockHeld(file: string): boolean {
-  const probe = new BetterSqlite3(file);
-  try {
-    probe.pragma("busy_timeout = 0");
-    probe.exec("BEGIN IMMEDIATE");
-    probe.exec("ROLLBACK");
-    return false;
-  } catch (error) {
-    if (String((error as { code?: string }).code).startsWith("SQLITE_BUSY")) return true;
-    throw error;
-  } finally {
-    probe.close();
   }
 }
 

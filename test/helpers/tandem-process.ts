@@ -3,7 +3,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 
-const bin = path.resolve(import.meta.dirname, "../../../src/bin/tandem.mjs");
+const bin = path.resolve(import.meta.dirname, "../../src/bin/tandem.mjs");
 
 export type TandemProcess = {
   child: ChildProcessWithoutNullStreams;
