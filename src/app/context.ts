@@ -3,6 +3,7 @@
 import type { Env } from "../config/env.ts";
 import { loadEnv } from "../config/env.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
+import { isRecordId } from "../core/ids.ts";
 import { createLogger } from "../core/logger.ts";
 import { type Clock, type Logger, systemClock } from "../core/ports.ts";
 import { type Database, openDatabase } from "../store/database.ts";
@@ -43,7 +44,7 @@ export async function chosenWorkspace(ctx: AppContext, id: string | number | und
   if (typeof id === "string" && !/^\d+$/.test(id)) {
     throw new AppError(ErrorCode.InvalidInput, `--workspace expects a workspace id, got “${id}”`);
   }
-  const found = await ctx.db.prisma.workspace.findUnique({ where: { id: Number(id) } });
+  const found = isRecordId(Number(id)) ? await ctx.db.prisma.workspace.findUnique({ where: { id: Number(id) } }) : null;
   if (found === null) throw new AppError(ErrorCode.NotFound, `no workspace with id ${id}`);
   return found;
 }

@@ -40,10 +40,37 @@ const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // ambiguous, so it is refused rather than guessed.
 const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
+// ISO 8601 allows any year and offsets up to ±99:59; facts need neither. Real zones span
+// UTC−12:00 to UTC+14:00 (Kiritimati), so ±14:00 is the widest offset accepted; years
+// start at 1900, which keeps out placeholders such as 0000-01-01.
+export const MIN_YEAR = 1900;
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET = /([+-])(\d{2}):?(\d{2})?$/;
+
+/** Why a well-formed date or instant is still refused, or null. */
+function outOfRange(text: string, instant: boolean): string | null {
+  const year = text.slice(0, 4);
+  if (Number(year) < MIN_YEAR) return `year ${year} is out of range (${MIN_YEAR} to 9999)`;
+  const last = text[text.length - 1];
+  const offset = instant && last !== "Z" && last !== "z" ? OFFSET.exec(text) : null;
+  if (offset) {
+    const hours = Number(offset[2]);
+    const minutes = Number(offset[3] ?? 0);
+    if (minutes > 59 || hours * 60 + minutes > MAX_OFFSET_MINUTES)
+      return `UTC offset ${offset[0]} is out of range (-14:00 to +14:00)`;
+  }
+  return null;
+}
+
 /** Parses `occurred_at`: an ISO instant with offset, or a bare date (local midnight in `zone`). */
 export function parseOccurredAt(text: string, zone: string): number | string {
   const trimmed = text.trim();
-  if (BARE_DATE.test(trimmed)) {
+  const bare = BARE_DATE.test(trimmed);
+  if (!bare && !INSTANT.test(trimmed))
+    return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+  const refused = outOfRange(trimmed, !bare);
+  if (refused !== null) return refused;
+  if (bare) {
     const key = `${zone} ${trimmed}`;
     const cached = bareDates.get(key);
     if (cached !== undefined) return cached;
@@ -53,13 +80,10 @@ export function parseOccurredAt(text: string, zone: string): number | string {
     bareDates.set(key, result);
     return result;
   }
-  if (INSTANT.test(trimmed)) {
-    const fast = plainInstantMs(trimmed);
-    if (fast !== undefined) return fast;
-    const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
-    return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
-  }
-  return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+  const fast = plainInstantMs(trimmed);
+  if (fast !== undefined) return fast;
+  const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
+  return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
 }
 
 // Imports parse millions of timestamps and luxon costs ~10 µs each, most of an

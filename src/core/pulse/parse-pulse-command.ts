@@ -37,9 +37,14 @@ function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
+/**
+ * A pulse number as typed: `12` or `#12`. Anything that reads as a number (1e23, -1, 1.5)
+ * is taken as one, so that the answer is "no such pulse" rather than a usage lesson;
+ * whether a pulse has it is the store's question.
+ */
 function parseId(word: string | undefined): number | null | "bad" {
   if (word === undefined) return null;
-  const match = /^#?(\d+)$/.exec(word);
+  const match = /^#?([-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?)$/i.exec(word);
   return match ? Number(match[1]) : "bad";
 }
 

@@ -259,6 +259,34 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
     expect(JSON.parse(response.text)).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
   });
 
+  it("answers 'not found' to pulse numbers no pulse can have, typed or in a button's data", async () => {
+    for (const id of ["1e23", "100000000000000000000000", "-1", "1.5", "0", "2147483648"]) {
+      for (const verb of ["close", "results", "stop"]) {
+        const reply = cardText(await server.ask(`pulse ${verb} ${id}`));
+        expect(reply).toMatch(/There is no pulse (#-?\d+|with that number) here\./);
+        expect(reply).not.toMatch(/something went wrong/i);
+      }
+      expect(cardText(await server.ask(`pulse answer ${id} 1 4`))).toMatch(/There is no pulse/);
+    }
+    const pulse = await latestPulse();
+    const question = pulse.questions[0]?.id ?? 1;
+    for (const verb of [
+      `pulse:100000000000000000000000:${question}`,
+      `pulse:2147483648:${question}`,
+      `pulse:${pulse.id}:99999999999999999999`,
+      `pulse_text_answer:100000000000000000000000:${question}`,
+    ]) {
+      const answer = await click("ben", verb, { value: "4", answer: "words" }, pulse.messageId);
+      expect(answer).toMatchObject({ statusCode: 200, value: "I can't find that pulse any more." });
+    }
+    for (const verb of ["pulse_text:100000000000000000000000:1", "pulse_view:100000000000000000000000"]) {
+      expect(await click("ben", verb, {}, pulse.messageId)).toMatchObject({
+        statusCode: 200,
+        value: "This button is no longer in use.",
+      });
+    }
+  });
+
   it("sent and answered only with cards that Microsoft's adaptivecards package accepts as 1.5", () => {
     const cards = [...server.sentCards().map((sent) => sent.card), ...invokeCards];
     expect(invokeCards.length).toBeGreaterThan(5);
