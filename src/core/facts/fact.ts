@@ -3,6 +3,7 @@
 // which reports every problem as { field, message } so importers can say
 // "line N: field: what is wrong".
 import { DateTime } from "luxon";
+import { asName, quoted } from "../messages/user-text.ts";
 
 export const FACT_KINDS = ["lead", "mql", "sql", "opportunity", "won", "lost", "spend", "mrr", "nps", "csat"] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -67,7 +68,7 @@ export function parseOccurredAt(text: string, zone: string): number | string {
   const trimmed = text.trim();
   const bare = BARE_DATE.test(trimmed);
   if (!bare && !INSTANT.test(trimmed))
-    return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+    return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${quoted(trimmed)}`;
   const refused = outOfRange(trimmed, !bare);
   if (refused !== null) return refused;
   if (bare) {
@@ -75,7 +76,7 @@ export function parseOccurredAt(text: string, zone: string): number | string {
     const cached = bareDates.get(key);
     if (cached !== undefined) return cached;
     const day = DateTime.fromISO(trimmed, { zone });
-    const result = day.isValid ? day.startOf("day").toMillis() : `not a real date: ${JSON.stringify(trimmed)}`;
+    const result = day.isValid ? day.startOf("day").toMillis() : `not a real date: ${quoted(trimmed)}`;
     if (bareDates.size >= 10_000) bareDates.clear();
     bareDates.set(key, result);
     return result;
@@ -83,7 +84,7 @@ export function parseOccurredAt(text: string, zone: string): number | string {
   const fast = plainInstantMs(trimmed);
   if (fast !== undefined) return fast;
   const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
-  return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
+  return instant.isValid ? instant.toMillis() : `not a real date-time: ${quoted(trimmed)}`;
 }
 
 // Imports parse millions of timestamps and luxon costs ~10 µs each, most of an
@@ -156,8 +157,7 @@ function numberOf(raw: unknown): number | string | null {
     const trimmed = raw.trim();
     if (trimmed === "") return null;
     // Number("") is 0 and Number("0x10") is 16: accept plain decimals only.
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed))
-      return `expected a number, got ${JSON.stringify(trimmed)}`;
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return `expected a number, got ${quoted(trimmed)}`;
     const value = Number(trimmed);
     return Number.isFinite(value) ? value : "expected a finite number";
   }
@@ -181,7 +181,7 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
   let kind: FactKind | null = null;
   if (kindText === null) fail("kind", "required");
   else if ((FACT_KINDS as readonly string[]).includes(kindText)) kind = kindText as FactKind;
-  else fail("kind", `expected one of ${FACT_KINDS.join(", ")}, got ${JSON.stringify(kindText)}`);
+  else fail("kind", `expected one of ${FACT_KINDS.join(", ")}, got ${quoted(kindText)}`);
 
   const entityId = text(raw.entity_id);
   if (entityId === null && kind !== null && kind !== "spend") fail("entity_id", `required for kind ${kind}`);
@@ -210,13 +210,13 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
   const department = text(raw.department)?.toLowerCase() ?? null;
   if (department === null && kind === "spend") fail("department", "required for kind spend (marketing, sales, …)");
   if (department !== null && !/^[a-z0-9][a-z0-9_-]{0,49}$/.test(department))
-    fail("department", `expected a department key like marketing or sales, got ${JSON.stringify(department)}`);
+    fail("department", `expected a department key like marketing or sales, got ${quoted(department)}`);
 
   const segmentText = text(raw.segment)?.toLowerCase() ?? null;
   let segment: Segment | null = null;
   if (segmentText !== null) {
     if (!(SEGMENTS as readonly string[]).includes(segmentText))
-      fail("segment", `expected one of ${SEGMENTS.join(", ")}, got ${JSON.stringify(segmentText)}`);
+      fail("segment", `expected one of ${SEGMENTS.join(", ")}, got ${quoted(segmentText)}`);
     else if (kind !== null && kind !== "won") fail("segment", `only applies to kind won, not ${kind}`);
     else segment = segmentText as Segment;
   }
@@ -227,7 +227,7 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
 
   for (const key of Object.keys(raw)) {
     if (!(FACT_FIELDS as readonly string[]).includes(key))
-      fail(key, `unknown field (expected ${FACT_FIELDS.join(", ")})`);
+      fail(asName(key), `unknown field (expected ${FACT_FIELDS.join(", ")})`);
   }
 
   if (errors.length > 0 || kind === null) return { ok: false, errors };

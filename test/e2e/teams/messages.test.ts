@@ -93,6 +93,14 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
     expect(text).not.toMatch(/error|stack/i);
   });
 
+  it("never echoes a NUL or another control character back into the card", async () => {
+    for (const text of ["kpi ca\u0000ck", "kpi compare marketing fin\u001b[2Jance", "pulse close \u0000"]) {
+      const card = await server.ask(text, { conversation: PERSONAL, mention: false });
+      expect(JSON.stringify(card)).not.toMatch(/\\u00[01][0-9a-f]|\\u007f|\\u202e/i);
+    }
+    expect(cardText(await server.ask("kpi ca\u0000ck", { conversation: PERSONAL, mention: false }))).toContain("cack");
+  });
+
   it("stores one reference per conversation it hears from: the channel, not the thread", async () => {
     const rows = await server.ctx.db.prisma.conversationRef.findMany({ where: { platform: "teams" } });
     const ids = rows.map((row) => row.conversationId);
