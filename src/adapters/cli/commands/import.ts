@@ -43,12 +43,13 @@ export function parseImportArgs(args: string[]): ImportArgs {
   return { file, skipInvalid, waitSeconds, workspaceId };
 }
 
-/** Fails early, with a plain message, when the file cannot be read. */
-async function checkReadable(file: string): Promise<void> {
+/** Fails early, with a plain message, when the file cannot be read; returns its size. */
+async function checkReadable(file: string): Promise<number> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new AppError(ErrorCode.InvalidInput, `cannot import ${file}: not a file`);
     await access(file, constants.R_OK);
+    return info.size;
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -63,10 +64,25 @@ async function rowsOf(file: string): Promise<AsyncIterable<RawRow>> {
   return readFacts(handle.createReadStream({ highWaterMark: 256 * 1024 }), { name: file });
 }
 
-export function printReport(report: ImportReport, io: CliIo, skipInvalid: boolean): void {
+/**
+ * Prints the counts, each problem, and what happened. An empty file (no bytes, or a CSV
+ * header and nothing under it) is not an error: exit 0 with one line saying there was
+ * nothing to import, so a scheduled export with nothing new stays green.
+ */
+export function printReport(
+  report: ImportReport,
+  io: CliIo,
+  skipInvalid: boolean,
+  nothing = "the input holds no facts",
+): void {
   for (const error of report.errors) io.err(`line ${error.line}: ${error.field}: ${error.message}`);
   if (report.omittedErrors > 0) io.err(`… and ${report.omittedErrors} more problems not listed`);
-  io.out(`inserted ${report.inserted}, duplicates ${report.duplicates}, rejected ${report.rejected}`);
+  const counts = `inserted ${report.inserted}, duplicates ${report.duplicates}, rejected ${report.rejected}`;
+  if (report.committed && report.valid === 0 && report.rejected === 0) {
+    io.out(`nothing to import: ${nothing} (${counts})`);
+    return;
+  }
+  io.out(counts);
   if (!report.committed) {
     const fatal = report.errors.some((error) => error.field === "header" || error.field === "document");
     io.err(
@@ -84,7 +100,9 @@ export const importCommand: CliCommand = {
   summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
   async run(args, io) {
     const options = parseImportArgs(args);
-    if (options.file !== "-") await checkReadable(options.file);
+    const size = options.file === "-" ? null : await checkReadable(options.file);
+    const nothing =
+      size === null ? "standard input holds no facts" : `${options.file} ${size === 0 ? "is empty" : "holds no facts"}`;
     const rows = await rowsOf(options.file);
     const waitMs = options.waitSeconds * 1000;
     const ctx = await openContext({ writeWaitMs: waitMs });
@@ -115,7 +133,7 @@ export const importCommand: CliCommand = {
           throw new AppError(ErrorCode.Unavailable, busyMessage, error.details);
         throw error;
       });
-      printReport(report, io, options.skipInvalid);
+      printReport(report, io, options.skipInvalid, nothing);
       return report.committed ? 0 : 1;
     } finally {
       await ctx.close();
