@@ -28,7 +28,11 @@ export const serveCommand: CliCommand = {
         });
       }
     }
-    const server = await startServer(ctx);
+    const server = await startServer(ctx).catch(async (error: unknown) => {
+      // e.g. the port is taken: nothing must keep the process alive after the one-line error
+      await ctx.close();
+      throw error;
+    });
     if (local) {
       io.err(
         `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +
