@@ -19,10 +19,20 @@ export function withoutControlChars(text: string): string {
 /** How much of a value an error message repeats. */
 export const QUOTED_CHARS = 60;
 
+function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
 /** A value as an error message quotes it: JSON-escaped (so controls show as \u0000), at most QUOTED_CHARS long. */
 export function quoted(text: string, max = QUOTED_CHARS): string {
-  const chars = Array.from(text);
-  return JSON.stringify(chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`);
+  return JSON.stringify(clipped(text, max));
+}
+
+/** A word someone typed, as a chat answer quotes it: “word”, at most QUOTED_CHARS long. */
+export function inQuotes(text: string, max = QUOTED_CHARS): string {
+  return `“${clipped(withoutControlChars(text), max)}”`;
 }
 
 /** A name someone gave (a column, a field) as an error message shows it: as it is when plain, else quoted(). */

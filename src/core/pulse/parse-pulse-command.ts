@@ -5,6 +5,7 @@
 //   /pulse templates | list | help
 //   /pulse close [ID] | results [ID] | stop [ID]
 //   /pulse answer ID QUESTION_NUMBER VALUE          (console and Teams typing)
+import { inQuotes } from "../messages/user-text.ts";
 import { TEMPLATES } from "./templates.ts";
 import { MAX_DURATION_MS } from "./types.ts";
 
@@ -54,7 +55,7 @@ function parseOptions(words: string[]): PulseOptions | string {
     const duration = /^(\d+)(m|min|h|d|w)$/i.exec(word);
     if (duration) {
       const ms = Number(duration[1]) * (UNIT_MS[(duration[2] ?? "h").toLowerCase()[0] ?? "h"] ?? 0);
-      if (ms <= 0 || ms > MAX_DURATION_MS) return `“${word}”: a pulse stays open between 5 minutes and 30 days`;
+      if (ms <= 0 || ms > MAX_DURATION_MS) return `${inQuotes(word)}: a pulse stays open between 5 minutes and 30 days`;
       options.durationMs = ms;
     } else if (/^#[A-Za-z][\w]*$/.test(word)) {
       options.tag = word.slice(1).toLowerCase();
@@ -63,7 +64,7 @@ function parseOptions(words: string[]): PulseOptions | string {
     } else if (/^anonymous$/i.test(word)) {
       options.anonymous = true;
     } else {
-      return `I don't understand “${word}” after the question. Options: a duration (4h, 48h, 3d), a #tag, or named.`;
+      return `I don't understand ${inQuotes(word)} after the question. Options: a duration (4h, 48h, 3d), a #tag, or named.`;
     }
   }
   return options;
