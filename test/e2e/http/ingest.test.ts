@@ -81,6 +81,34 @@ describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
       expect(await count()).toBe(0);
     });
 
+    it("refuses every near miss of a real token: empty, truncated, prefix-only, too long, another case", async () => {
+      const last = token.at(-1) === "A" ? "B" : "A";
+      const nearMisses = [
+        "Bearer",
+        "Bearer ",
+        "Bearer tdm_",
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token.slice(0, 8)}`,
+        `Bearer ${token.slice(0, token.length / 2)}`,
+        `Bearer ${token}${token.slice(4)}`,
+        `Bearer ${token.slice(0, -1)}${last}`,
+        `Bearer ${token.toUpperCase()}`,
+        `Bearer ${token.slice(4)}`,
+        `Bearer ${token} ${token}`,
+        `Token ${token}`,
+        token,
+        "",
+      ];
+      for (const header of nearMisses) {
+        const response = await post(body([lead("a")]), { authorization: header });
+        expect(response.status, `Authorization: ${header.slice(0, 20)}…`).toBe(401);
+        expect((await json(response)).error).toMatch(/^(missing ingest token|invalid or revoked ingest token)/);
+      }
+      expect(await count()).toBe(0);
+      // the unaltered token goes through: the near misses failed for their token alone
+      expect((await post(body([lead("a")]), auth())).status).toBe(200);
+    });
+
     it("records when a token was last used", async () => {
       await post(body([lead("a")]), auth());
       const row = await test.db.prisma.ingestToken.findFirstOrThrow({ where: { name: "ci" } });
