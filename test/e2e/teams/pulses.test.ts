@@ -237,6 +237,18 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
 
     const back = await click("cara", `pulse_view:${pulse.id}`, {}, pulse.messageId);
     expect(cardText(back.value as Card)).toContain("1 answer so far");
+
+    // only the words change: that is a changed answer, said as such, still counted once
+    const edit = (answer: string) =>
+      click("ben", `pulse_text_answer:${pulse.id}:${question.id}`, { answer }, pulse.messageId);
+    const changed = await edit("Fewer meetings, more joint planning.");
+    expect(cardText(changed.value as Card)).toContain(
+      "Changed: your answer is now “Fewer meetings, more joint planning.”",
+    );
+    const again = await edit("Fewer meetings, more joint planning.");
+    expect(cardText(again.value as Card)).toContain("You had already answered");
+    const rows = await server.ctx.db.prisma.pulseResponse.findMany({ where: { questionId: question.id } });
+    expect(rows.map((row) => row.text)).toEqual(["Fewer meetings, more joint planning."]);
   });
 
   it("answers a button it does not know, or a malformed action, without failing", async () => {
