@@ -70,7 +70,8 @@ async function postgresFactsLocked(url: string): Promise<boolean> {
   try {
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-       WHERE c.relname = 'facts' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()`,
+       WHERE c.relname = 'facts' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     return Number(rows[0]?.n) > 0;
   } finally {
