@@ -6,7 +6,7 @@ import { type CliTable, runCli as run } from "../adapters/cli/run-cli.ts";
 
 const COMMANDS: CliTable = {
   import: {
-    usage: "tandem import FILE [--skip-invalid]",
+    usage: "tandem import FILE [--skip-invalid] [--wait SECONDS]",
     summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
     load: async () => (await import("../adapters/cli/commands/import.ts")).importCommand,
   },

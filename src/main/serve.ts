@@ -23,6 +23,8 @@ import { isDatabaseEmpty, loadDemo } from "../app/load-demo.ts";
 import { openRituals, pulseJob } from "../app/pulse.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
+import { isAppError } from "../core/errors.ts";
+import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
@@ -169,13 +171,26 @@ export const serveCommand: CliCommand = {
   usage: "tandem serve",
   summary: "run the bot (what npm start runs)",
   async run(_args, io) {
-    const ctx = await openContext();
+    // The server never waits long for SQLite's write lock (store/busy.ts).
+    const ctx = await openContext({ writeWaitMs: SERVER_WRITE_WAIT_MS });
     const local = !hasChatCredentials(ctx.env);
     if (local && (await isDatabaseEmpty(ctx.db, ctx.workspace.id))) {
-      const loaded = await loadDemo(ctx);
-      ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+      try {
+        const loaded = await loadDemo(ctx);
+        ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+      } catch (error) {
+        // An import is writing to the empty database: serve it as it is.
+        if (!isAppError(error) || error.code !== "unavailable") throw error;
+        ctx.logger.warn("local mode: the demo data set was not loaded, the database is busy", {
+          error: error.message,
+        });
+      }
     }
-    const server = await startServer(ctx);
+    const server = await startServer(ctx).catch(async (error: unknown) => {
+      // e.g. the port is taken: nothing must keep the process alive after the one-line error
+      await ctx.close();
+      throw error;
+    });
     if (local) {
       io.err(
         `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +

@@ -36,11 +36,15 @@ export async function runCli(commands: CliTable, argv: string[], io: CliIo = pro
   }
 }
 
+/** Exit codes (README, "Command line"): 1 bad input or set-up, 70 a bug, 75 busy: try again later. */
+export const EXIT = { input: 1, internal: 70, tempFail: 75 } as const;
+
 export function reportError(error: unknown, io: CliIo): number {
   if (isAppError(error)) {
     io.err(`tandem: ${error.message}`);
-    return error.code === "internal" ? 70 : 1;
+    if (error.code === "internal") return EXIT.internal;
+    return error.code === "unavailable" ? EXIT.tempFail : EXIT.input;
   }
   io.err(`tandem: unexpected error: ${describeError(error)}`);
-  return 70;
+  return EXIT.internal;
 }

@@ -1,5 +1,6 @@
 // Metric values from measures, formula by formula as KPI-DEFINITIONS.md writes them.
 // A ratio with a zero denominator is null: never 0, NaN or Infinity.
+import { publishableGroups } from "../pulse/anonymity.ts";
 import type { Measures, RecurringMeasures } from "./types.ts";
 
 export type FormulaInput = {
@@ -120,7 +121,9 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
     sales_cycle_days: ratio(m.salesCycleDaysSum, m.salesCycleCount),
     nps: ratio(100 * (m.npsPromoters - m.npsDetractors), m.npsAnswers),
     csat: ratio(m.csatSum, m.csatCount),
-    collaboration_score: ratio(m.collaborationSum, m.collaborationCount),
+    // fewer answers than a pulse needs to show its figures are not shown here either
+    collaboration_score:
+      m.collaborationCount >= MIN_PULSE_GROUP ? ratio(m.collaborationSum, m.collaborationCount) : null,
     pulse_participation: ratio(m.pulseRespondents, m.pulseAsked),
   };
 }
@@ -131,10 +134,14 @@ export const MIN_PULSE_GROUP = 3;
 /** Label → number breakdowns of the metrics that carry one (channels; departments for collaboration). */
 export function metricBreakdowns(measures: Measures): Record<string, Record<string, number>> {
   const collaboration: Record<string, number> = {};
-  for (const [department, { sum, count }] of Object.entries(measures.collaborationByDepartment)) {
-    // Pulse answers are anonymous: a department's mean is shown only when at least
-    // MIN_PULSE_GROUP answers stand behind it, the same floor pulse results use.
-    if (count >= MIN_PULSE_GROUP) collaboration[department] = sum / count;
+  const byDepartment = measures.collaborationByDepartment;
+  // Pulse answers are anonymous: a department's mean is shown only under the rule pulse
+  // results follow (at least MIN_PULSE_GROUP answers, and no smaller remainder that the
+  // overall score minus the shown departments would give away).
+  const counts = Object.entries(byDepartment).map(([department, { count }]): [string, number] => [department, count]);
+  for (const department of publishableGroups(counts, MIN_PULSE_GROUP)) {
+    const { sum, count } = byDepartment[department] as { sum: number; count: number };
+    collaboration[department] = sum / count;
   }
   return {
     revenue_by_channel: { ...measures.revenueByChannel },

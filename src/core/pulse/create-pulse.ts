@@ -6,6 +6,7 @@
 import type { DeliveryTarget } from "../delivery/ports.ts";
 import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
+import { inQuotes } from "../messages/user-text.ts";
 import type { Platform } from "../platform.ts";
 import { pulseMessage } from "./messages.ts";
 import type { PulseDeps } from "./ports.ts";
@@ -54,7 +55,7 @@ export function quickPulseSpec(
 export function templateSpec(key: string, overrides: Partial<PulseSpecInput> = {}): PulseSpecInput {
   const template = findTemplate(key);
   if (!template) {
-    throw new AppError(ErrorCode.NotFound, `There is no pulse template “${key}”.`, {
+    throw new AppError(ErrorCode.NotFound, `There is no pulse template ${inQuotes(key)}.`, {
       suggestions: TEMPLATES.map((t) => t.key),
     });
   }

@@ -138,6 +138,7 @@ describe("metricBreakdowns", () => {
         marketing: { sum: 0, count: 0 },
         // two answers could be told apart: hidden, as in pulse results
         product: { sum: 9, count: 2 },
+        success: { sum: 4, count: 1 },
       },
     });
     expect(b).toEqual({
@@ -147,6 +148,32 @@ describe("metricBreakdowns", () => {
       sales_spend: { outbound: 5 },
       collaboration_score: { sales: 3.5 },
     });
+  });
+
+  const collaboration = (byDepartment: Record<string, number>) =>
+    metricBreakdowns({
+      ...emptyMeasures(),
+      collaborationByDepartment: Object.fromEntries(
+        Object.entries(byDepartment).map(([key, count]) => [key, { sum: 4 * count, count }]),
+      ),
+    }).collaboration_score;
+
+  it("shows a department's collaboration score from exactly 3 answers, never 2", () => {
+    expect(collaboration({ sales: 3, marketing: 3 })).toEqual({ sales: 4, marketing: 4 });
+    // marketing's 2 are left out, and sales' 3 with them: the overall score minus sales would give them away
+    expect(collaboration({ sales: 3, marketing: 2 })).toEqual({});
+    // marketing and product together are 3: enough to stay apart as the remainder
+    expect(collaboration({ sales: 3, marketing: 2, product: 1 })).toEqual({ sales: 4 });
+    // a remainder of exactly 3 may stay together
+    expect(collaboration({ sales: 4, marketing: 3, product: 2, success: 1 })).toEqual({ sales: 4, marketing: 4 });
+    expect(collaboration({ sales: 4, marketing: 3, product: 2 })).toEqual({ sales: 4 });
+  });
+
+  it("shows no collaboration score at all below 3 answers, as a pulse would not", () => {
+    const score = (sum: number, count: number) =>
+      values({ collaborationSum: sum, collaborationCount: count }).collaboration_score;
+    expect(score(12, 3)).toBe(4);
+    expect(score(8, 2)).toBeNull();
   });
 
   it("covers exactly the metrics the catalog marks as having a breakdown", () => {
