@@ -7,9 +7,10 @@ import { compareDepartments } from "../core/kpi/compare-departments.ts";
 import { computeSeries } from "../core/kpi/engine.ts";
 import { formatValue } from "../core/kpi/format.ts";
 import { getFunnel } from "../core/kpi/get-funnel.ts";
-import { getKpiSnapshot, type KpiSnapshotDeps, parseKpiArgs } from "../core/kpi/get-kpi-snapshot.ts";
-import { findDepartment, type KpiCommand, parseKpiCommand } from "../core/kpi/parse-kpi-command.ts";
-import { describePeriod, isPeriodText } from "../core/kpi/periods.ts";
+import { getKpiSnapshot, type KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
+import { checkCommandLength, findDepartment, type KpiCommand, parseKpiCommand } from "../core/kpi/parse-kpi-command.ts";
+import { looksLikePeriod } from "../core/kpi/period-words.ts";
+import { describePeriod } from "../core/kpi/periods.ts";
 import type { Grain, KpiSettings } from "../core/kpi/types.ts";
 import {
   compareMessage,
@@ -106,6 +107,7 @@ export async function answerKpiCommand(
   text: string,
   options: { readOnly?: boolean } = {},
 ): Promise<KpiAnswer> {
+  checkCommandLength(text);
   const kpi: KpiSnapshotDeps = { ...env.kpi, settingsSource: onceSettings(env.kpi.settingsSource) };
   const head = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
   const subcommand = env.subcommands?.[head];
@@ -114,7 +116,7 @@ export async function answerKpiCommand(
     return { message, share: null };
   }
   const settings = await kpi.settingsSource.load(workspace.id);
-  const command = parseKpiCommand(text, { departments: settings.departments, isPeriodText });
+  const command = parseKpiCommand(text, { departments: settings.departments, looksLikePeriod });
   if (options.readOnly && !READ_ONLY.has(command.kind)) {
     throw new AppError(ErrorCode.Forbidden, "Only answers that read numbers can be shared.");
   }
@@ -180,8 +182,7 @@ export async function answerKpiCommand(
       };
     }
     case "metric": {
-      const { metric, period } = parseKpiArgs([command.words]);
-      const result = await getKpiSnapshot(kpi, { workspaceId: workspace.id, zone, metric, period });
+      const result = await getKpiSnapshot(kpi, { workspaceId: workspace.id, zone, words: command.words });
       const metricResult = result.snapshot.metrics[0];
       const def = metricResult ? result.catalog.get(metricResult.key) : undefined;
       if (!metricResult || !def) throw new AppError(ErrorCode.NotFound, `I couldn't compute “${command.words}”.`);
@@ -315,7 +316,7 @@ function note(text: string): Message {
 }
 
 function departmentOrThrow(settings: KpiSettings, text: string): string {
-  const key = findDepartment({ departments: settings.departments, isPeriodText }, text);
+  const key = findDepartment({ departments: settings.departments }, text);
   if (key) return key;
   const keys = settings.departments.map((d) => d.key);
   throw new AppError(ErrorCode.NotFound, `I don't know the department “${text}”. Departments: ${keys.join(", ")}.`, {

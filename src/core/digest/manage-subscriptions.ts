@@ -3,7 +3,7 @@
 import { DateTime } from "luxon";
 import { AppError, ErrorCode } from "../errors.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
-import { isPeriodText } from "../kpi/periods.ts";
+import { looksLikePeriod } from "../kpi/period-words.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import type { Clock, Messenger } from "../ports.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
@@ -228,10 +228,11 @@ export async function previewDigest(
   caller: DigestCaller,
   words: readonly string[],
 ): Promise<Message> {
-  if (words.length > 1) throw invalid(`Give one period, not ${words.length}: \`digest preview [PERIOD]\`.`);
-  const period = words[0] ?? null;
-  if (period !== null && !isPeriodText(period)) {
-    throw invalid(`“${period}” is not a period. Try 2026-W38, 2026-09, week or month.`);
+  const period = words.length === 0 ? null : words.join(" ");
+  if (period !== null && !looksLikePeriod(period)) {
+    throw invalid(
+      `That is not a period: \`digest preview [PERIOD]\` takes one such as last week, 2026-W38, 2026-09 or month.`,
+    );
   }
   const digest = await buildDigest(deps.kpi, { workspaceId: caller.workspaceId, zone: caller.zone, period });
   const message = digestMessage(digest, { prefix: caller.platform === "slack" ? "/kpi" : "kpi" });

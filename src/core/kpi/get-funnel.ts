@@ -30,6 +30,8 @@ export type Bottleneck = { from: string; to: string; reason: string };
 
 export type Funnel = {
   period: Period;
+  /** the stage counts and hand-off rates as metrics, stages first (for JSON) */
+  metrics: MetricResult[];
   stages: FunnelStage[];
   rates: MetricResult[];
   bottleneck: Bottleneck | null;
@@ -94,5 +96,12 @@ export async function getFunnel(
     return { key: stage.key, label: stage.label, count: result?.value ?? null, previous: result?.previous ?? null };
   });
   const rates = FUNNEL_HANDOFFS.map((h) => byKey.get(h.metric)).filter((r): r is MetricResult => r !== undefined);
-  return { period: snapshot.period, stages, rates, bottleneck: findBottleneck(rates), catalog };
+  return {
+    period: snapshot.period,
+    metrics: snapshot.metrics,
+    stages,
+    rates,
+    bottleneck: findBottleneck(rates),
+    catalog,
+  };
 }

@@ -92,6 +92,33 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
     expect(answerText(answer)).toMatch(/period|month/i);
   });
 
+  it("reads periods as people type them", async () => {
+    const lastMonth = answerText(await server.kpi("customer acquisition cost last month"));
+    expect(lastMonth).toContain("Customer acquisition cost");
+    expect(lastMonth).toContain("September 2026");
+    expect(answerText(await server.kpi("cac Q3"))).toContain("Q3 2026");
+    expect(answerText(await server.kpi("2026 Q3 cac"))).toContain("Q3 2026");
+    expect(answerText(await server.kpi("获客成本 sep 2026"))).toContain("September 2026");
+    expect(answerText(await server.kpi("funnel september"))).toContain("Funnel · September 2026");
+    expect(answerText(await server.kpi("marketing last month"))).toContain("Marketing · September 2026");
+  });
+
+  it("answers a wrong period as a period error with an example that works", async () => {
+    const text = answerText(await server.kpi("cac Q5"));
+    expect(text).toContain("Q5 is not a quarter (quarters are Q1 to Q4): try Q3 or 2026-Q3.");
+    expect(text).not.toContain("I don't know the metric");
+  });
+
+  it("answers 20,000 words with the length error, and a command just under the cap", async () => {
+    const long = answerText(await server.kpi("cac ".repeat(20_000)));
+    expect(long).toContain("Tandem reads commands of up to 1,000 characters");
+    expect(long).not.toContain("cac cac");
+    // 999 characters: the metric, then spaces Slack would keep
+    const underCap = `cac${" ".repeat(988)}2026-09`;
+    expect(underCap.length).toBe(998);
+    expect(answerText(await server.kpi(underCap))).toContain("5,000");
+  });
+
   it("names the departments for an unknown one in compare", async () => {
     const answer = await server.kpi("compare marketing finance");
     const text = answerText(answer);

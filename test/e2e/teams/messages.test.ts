@@ -76,6 +76,21 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
     expect(text).not.toContain("Cost per lead"); // marketing's alone
   });
 
+  it("reads periods as people type them, and answers a wrong one as a period error", async () => {
+    const text = cardText(await server.ask("kpi customer acquisition cost last month"));
+    expect(text).toContain("Customer acquisition cost");
+    expect(text).toContain("September 2026");
+    expect(cardText(await server.ask("kpi new revenue q3 2026"))).toContain("Q3 2026");
+    const wrong = cardText(await server.ask("kpi cac Q5"));
+    expect(wrong).toContain("Q5 is not a quarter (quarters are Q1 to Q4): try Q3 or 2026-Q3.");
+    expect(wrong).not.toContain("I don't know the metric");
+  });
+
+  it("answers a 20,000-word command with the length error", async () => {
+    const text = cardText(await server.ask(`kpi ${"cac ".repeat(20_000)}`));
+    expect(text).toContain("Tandem reads commands of up to 1,000 characters");
+  });
+
   it("answers help with Teams' words (no slash)", async () => {
     const text = cardText(await server.ask("help"));
     expect(text).toContain("Tandem: commands");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseKpiCommand, parseMention, parseNumber } from "../../../../src/core/kpi/parse-kpi-command.ts";
-import { isPeriodText } from "../../../../src/core/kpi/periods.ts";
+import { looksLikePeriod } from "../../../../src/core/kpi/period-words.ts";
 
 const ctx = {
   departments: [
@@ -8,7 +8,7 @@ const ctx = {
     { key: "sales", name: "Sales" },
     { key: "customer_success", name: "Customer Success" },
   ],
-  isPeriodText,
+  looksLikePeriod,
 };
 const parse = (text: string) => parseKpiCommand(text, ctx);
 
