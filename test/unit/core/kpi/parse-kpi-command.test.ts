@@ -105,3 +105,28 @@ describe("numbers and mentions", () => {
     expect(parseMention("@ada")).toBeNull();
   });
 });
+
+describe("the cap on a command's length", () => {
+  const tooLong =
+    /^That command is (more than 2,000|[\d,]+) characters long; Tandem reads commands of up to 1,000 characters\./;
+
+  it("answers a 1 MB command and a 20,000-word command with the length error", () => {
+    for (const text of ["x".repeat(1_000_000), "cac ".repeat(20_000), "marketing ".repeat(20_000)]) {
+      const command = parse(text);
+      expect(command.kind).toBe("invalid");
+      expect(command.kind === "invalid" && command.message).toMatch(tooLong);
+    }
+  });
+
+  it("counts characters, not UTF-16 units, near the cap", () => {
+    // 600 Chinese characters outside the Basic Multilingual Plane: 1,200 UTF-16 units, 600 characters
+    expect(parse("𠀀".repeat(600)).kind).toBe("metric");
+    expect(parse("x".repeat(1_001))).toMatchObject({ kind: "invalid" });
+  });
+
+  it("parses a command just under the cap", () => {
+    const text = `customer success${" ".repeat(977)}2026-09`;
+    expect(text.length).toBe(1_000);
+    expect(parse(text)).toEqual({ kind: "department", department: "customer_success", period: "2026-09" });
+  });
+});
