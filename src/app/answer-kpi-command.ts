@@ -5,13 +5,13 @@
 import { AppError, ErrorCode, isAppError } from "../core/errors.ts";
 import { compareDepartments } from "../core/kpi/compare-departments.ts";
 import { computeSeries } from "../core/kpi/engine.ts";
-import { formatValue } from "../core/kpi/format.ts";
+import { formatValue, GRAIN_ADVERB } from "../core/kpi/format.ts";
 import { getFunnel } from "../core/kpi/get-funnel.ts";
 import { getKpiSnapshot, type KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import { checkCommandLength, findDepartment, type KpiCommand, parseKpiCommand } from "../core/kpi/parse-kpi-command.ts";
 import { looksLikePeriod } from "../core/kpi/period-words.ts";
 import { describePeriod } from "../core/kpi/periods.ts";
-import type { Grain, KpiSettings } from "../core/kpi/types.ts";
+import type { KpiSettings } from "../core/kpi/types.ts";
 import {
   compareMessage,
   errorMessage,
@@ -63,14 +63,6 @@ export type KpiAnswer = {
   message: Message;
   /** the command that reproduces this answer for the channel, or null when it must stay private */
   share: string | null;
-};
-
-const GRAIN_ADVERB: Record<Grain, string> = {
-  day: "daily",
-  week: "weekly",
-  month: "monthly",
-  quarter: "quarterly",
-  year: "yearly",
 };
 
 const ADMIN_ONLY = new Set<KpiCommand["kind"]>(["target", "member", "token"]);
@@ -273,11 +265,10 @@ export async function answerKpiCommand(
         actor,
       );
       const who = department === null ? "the whole company" : deptName(department);
-      const was = previous === null ? "" : ` (was ${formatValue(previous, def.unit, def.decimals)})`;
+      const show = (value: number) => formatValue(value, def.unit, def.decimals, settings.currency);
+      const was = previous === null ? "" : ` (was ${show(previous)})`;
       return {
-        message: note(
-          `Target set: *${def.name}*, ${GRAIN_ADVERB[grain]} for ${who}: ${formatValue(command.value, def.unit, def.decimals)}${was}.`,
-        ),
+        message: note(`Target set: *${def.name}*, ${GRAIN_ADVERB[grain]} for ${who}: ${show(command.value)}${was}.`),
         share: null,
       };
     }

@@ -1,7 +1,7 @@
 // A workspace's KPI settings (metrics as code) in the database: departments,
 // metric_definitions (built-in overrides have no formula; custom metrics have one),
 // targets (department "" = the whole company), workspaces.gross_margin and
-// workspaces.settings.admins. Applying a config replaces them all in one transaction;
+// workspaces.settings (admins, currency, pulseMinGroupSize). Applying a config replaces them all in one transaction;
 // chat commands change targets one at a time through setTarget.
 
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
@@ -9,6 +9,7 @@ import { checkReferences } from "../config/metrics-config-checks.ts";
 import { formatMetricsConfig } from "../config/metrics-config-format.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import {
+  DEFAULT_CURRENCY,
   DEFAULT_KPI_SETTINGS,
   type Direction,
   GRAINS,
@@ -21,6 +22,7 @@ import {
 import type { KpiSettingsSource } from "../core/ports.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
+import { minGroupSizeFrom } from "./pulses.ts";
 
 export type ApplyReport = {
   documentId: number;
@@ -37,8 +39,12 @@ export type ApplyReport = {
 };
 
 export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<KpiSettings> {
-  const workspace = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { grossMargin: true } });
+  const workspace = await prisma.workspace.findUnique({
+    where: { id: workspaceId },
+    select: { grossMargin: true, settings: true },
+  });
   if (!workspace) throw new AppError(ErrorCode.NotFound, `no workspace ${workspaceId}`);
+  const currency = parseSettings(workspace.settings).currency;
   const [departments, definitions, targets] = await Promise.all([
     prisma.department.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     prisma.metricDefinition.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -69,6 +75,8 @@ export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<
   }
   return {
     grossMargin: workspace.grossMargin,
+    // written only by a validated config; anything else there is not a currency Tandem set
+    currency: typeof currency === "string" && /^[A-Z]{3}$/.test(currency) ? currency : DEFAULT_CURRENCY,
     departments:
       departments.length > 0
         ? departments.map((row) => ({ key: row.key, name: row.name }))
@@ -117,7 +125,12 @@ export async function applyMetricsConfig(
         where: { id: workspaceId },
         data: {
           grossMargin: settings.grossMargin,
-          settings: JSON.stringify({ ...parseSettings(workspace.settings), admins }),
+          settings: JSON.stringify({
+            ...parseSettings(workspace.settings),
+            admins,
+            currency: settings.currency,
+            pulseMinGroupSize: config.pulse_min_group_size,
+          }),
         },
       });
 
@@ -205,10 +218,11 @@ export async function applyMetricsConfig(
 
 /** The YAML in force, from the stored records (so targets set in chat are included). */
 export async function exportMetricsConfig(prisma: Db, workspaceId: number): Promise<string> {
-  const [settings, admins, last] = await Promise.all([
+  const [settings, admins, last, workspace] = await Promise.all([
     loadKpiSettings(prisma, workspaceId),
     loadConfigAdmins(prisma, workspaceId),
     prisma.configDocument.findFirst({ where: { workspaceId }, orderBy: { id: "desc" } }),
+    prisma.workspace.findUnique({ where: { id: workspaceId }, select: { settings: true } }),
   ]);
   const header = [
     "Tandem metrics configuration (tandem.config.yaml): the settings in force.",
@@ -217,7 +231,8 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
       : "No config file has been applied yet: these are the defaults.",
     "Edit and apply with: tandem config apply FILE (documented example: src/config/tandem.config.example.yaml)",
   ];
-  return formatMetricsConfig(settingsToConfig(settings, admins), header);
+  const minGroupSize = minGroupSizeFrom(workspace?.settings ?? "{}");
+  return formatMetricsConfig(settingsToConfig(settings, admins, minGroupSize), header);
 }
 
 export type TargetKey = { metric: string; grain: Grain; department: string | null };

@@ -18,7 +18,8 @@ export type DigestJson = {
     atRisk: number;
     offTrack: number;
     noTarget: number;
-    biggestChange: { key: string; name: string; change: number } | null;
+    /** `change` is relative, as everywhere in JSON; `score` is how unusual it is for the metric (robust z-score) */
+    biggestChange: { key: string; name: string; change: number | null; score: number } | null;
   };
   metrics: ContractMetric[];
   departments: {
@@ -60,7 +61,12 @@ export function digestJson(digest: Digest): DigestJson {
       offTrack: summary.offTrack,
       noTarget: summary.noTarget,
       biggestChange: summary.biggestChange
-        ? { key: summary.biggestChange.key, name: summary.biggestChange.name, change: summary.biggestChange.change }
+        ? {
+            key: summary.biggestChange.key,
+            name: summary.biggestChange.name,
+            change: summary.biggestChange.change,
+            score: summary.biggestChange.score,
+          }
         : null,
     },
     metrics: contract(digest.metrics),

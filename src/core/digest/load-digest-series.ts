@@ -5,7 +5,7 @@ import { computeSnapshot } from "../kpi/engine.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { shiftPeriod } from "../kpi/periods.ts";
 import type { Period } from "../kpi/types.ts";
-import type { SeriesPoint } from "./chart.ts";
+import type { SeriesPoint } from "./digest-types.ts";
 
 export async function loadDigestSeries(
   deps: KpiSnapshotDeps,

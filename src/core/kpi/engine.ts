@@ -10,7 +10,8 @@ import { type CompiledMetric, compileCustomMetrics } from "./custom-formula.ts";
 import { METRIC_INPUTS, type MetricInput, metricBreakdowns, metricValues } from "./formulas.ts";
 import { monthBefore, previousPeriod, shiftPeriod } from "./periods.ts";
 import { emptyMeasures, emptyRecurring } from "./reference-measures.ts";
-import { changeOf, statusFor, targetFor } from "./status.ts";
+import { changeOf, statusFor } from "./status.ts";
+import { resolveTarget } from "./targets.ts";
 import type { KpiSettings, Measures, MetricResult, Period, RecurringMeasures, Snapshot, Window } from "./types.ts";
 
 export type KpiEngineDeps = { stats: FactStats; settings: KpiSettings; catalog: Catalog };
@@ -40,7 +41,8 @@ export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest)
   const metrics = defs.map((def): MetricResult => {
     const value = current.values[def.key] ?? null;
     const prior = previous.values[def.key] ?? null;
-    const target = targetFor(deps.settings, def.key, req.period.grain, department);
+    const resolved = resolveTarget(deps.settings.targets, def.key, req.period.grain, department);
+    const target = resolved?.value ?? null;
     return {
       key: def.key,
       name: def.name,
@@ -52,6 +54,8 @@ export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest)
       status: statusFor(value, target, def.better),
       owners: [...def.owners],
       breakdown: def.hasBreakdown && !def.formula ? (breakdowns[def.key] ?? {}) : null,
+      ...(resolved?.from ? { targetFrom: resolved.from } : {}),
+      ...(def.unit === "currency" ? { currency: deps.settings.currency } : {}),
     };
   });
   return { period: req.period, metrics };

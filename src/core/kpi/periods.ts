@@ -228,6 +228,22 @@ export function describePeriod(p: Period): string {
   }
 }
 
+/** A period as a chart's axis names it: `16 Nov` (a day, or a week by its Monday), `Nov 2026`, `Q3 2026`, `2026`. */
+export function shortLabel(p: Period): string {
+  const start = DateTime.fromMillis(p.startMs, { zone: p.zone, locale: "en-US" });
+  switch (p.grain) {
+    case "day":
+    case "week":
+      return start.toFormat("d LLL");
+    case "month":
+      return start.toFormat("LLL yyyy");
+    case "quarter":
+      return `Q${start.quarter} ${start.year}`;
+    case "year":
+      return String(start.year);
+  }
+}
+
 /** The public JSON form: instants in UTC ISO 8601 with milliseconds. */
 export function periodJson(p: Period): { grain: Grain; start: string; end: string } {
   return { grain: p.grain, start: new Date(p.startMs).toISOString(), end: new Date(p.endMs).toISOString() };

@@ -38,6 +38,15 @@ export type MetricDef = {
   hasBreakdown?: boolean;
 };
 
+/** Where a target set for another grain came from (KPI-DEFINITIONS "Targets and status"). */
+export type TargetSource = {
+  grain: Grain;
+  /** the target as set, for `grain` */
+  value: number;
+  /** pro rata by the grains' average lengths (metrics that add up over time), or the same value */
+  rule: "pro_rata" | "same";
+};
+
 export type MetricResult = {
   key: string;
   name: string;
@@ -49,6 +58,10 @@ export type MetricResult = {
   status: Status | null;
   owners: string[];
   breakdown: Record<string, number> | null;
+  /** set when `target` was derived from a target for another grain; absent or null when set for this one */
+  targetFrom?: TargetSource | null;
+  /** ISO 4217 code of a currency metric's money (the workspace's `currency`) */
+  currency?: string;
 };
 
 export type Snapshot = {
@@ -115,9 +128,11 @@ export type TargetSpec = {
   value: number;
 };
 
-/** A workspace's KPI configuration (metrics as code, targets, gross margin). */
+/** A workspace's KPI configuration (metrics as code, targets, gross margin, currency). */
 export type KpiSettings = {
   grossMargin: number;
+  /** ISO 4217 code money is shown in */
+  currency: string;
   departments: { key: string; name: string }[];
   targets: TargetSpec[];
   /** changes to built-in metrics (owners, display name) */
@@ -126,8 +141,11 @@ export type KpiSettings = {
   customMetrics: MetricDef[];
 };
 
+export const DEFAULT_CURRENCY = "USD";
+
 export const DEFAULT_KPI_SETTINGS: KpiSettings = {
   grossMargin: 1,
+  currency: DEFAULT_CURRENCY,
   departments: [
     { key: "marketing", name: "Marketing" },
     { key: "sales", name: "Sales" },

@@ -73,7 +73,7 @@ describe.each(DIALECTS)("team set-up from Slack (%s)", (dialect) => {
     expect(answerText(answer)).not.toContain("target");
     await server.kpi("target cac 4800", { userId: "UADMIN" });
     const after = await server.kpi("cac 2026-09", { userId: "UADMIN" });
-    expect(answerText(after)).toContain("target 4,800");
+    expect(answerText(after)).toContain("target $4,800");
     expect(answerText(after)).toContain("at risk");
   });
 

@@ -105,7 +105,7 @@ describe.each(DIALECTS)("tandem kpi on %s", (dialect) => {
     const { code, io } = await kpi(["customer", "acquisition", "cost", "2026-09"]);
     expect(code).toBe(0);
     expect(io.stdout).toContain("KPI snapshot: September 2026");
-    expect(io.stdout).toMatch(/Customer acquisition cost\s+3,000/);
+    expect(io.stdout).toMatch(/Customer acquisition cost\s+\$3,000/);
 
     const department = await kpi(["2026-09", "--department", "marketing"]);
     expect(department.code).toBe(0);
