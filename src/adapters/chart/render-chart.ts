@@ -39,6 +39,7 @@ function tickLabel(panel: ChartPanel, value: number): string {
           style: "currency",
           currency: panel.currency,
           notation: "compact",
+          minimumFractionDigits: 0,
           maximumFractionDigits: 1,
         });
         compactMoney.set(panel.currency, format);
@@ -72,6 +73,7 @@ export function panelConfig(spec: ChartSpec, panel: ChartPanel): ChartConfigurat
       borderWidth: 1.5,
       borderDash: [6, 4],
       pointRadius: 0,
+      pointStyle: "line",
       tension: 0,
     });
   }
@@ -90,7 +92,8 @@ export function panelConfig(spec: ChartSpec, panel: ChartPanel): ChartConfigurat
           position: "bottom",
           labels: {
             font: { family: FONT, size: 11 },
-            boxWidth: 14,
+            boxWidth: 18,
+            usePointStyle: true,
             color: "#333",
             filter: (item) => item.datasetIndex === 1,
           },

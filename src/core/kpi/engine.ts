@@ -66,14 +66,30 @@ export async function computeSeries(
   deps: KpiEngineDeps,
   req: SeriesRequest,
 ): Promise<{ period: Period; value: number | null }[]> {
-  metricDef(deps.catalog, req.metricKey);
+  const points = await computeSeriesValues(deps, { ...req, metricKeys: [req.metricKey] });
+  return points.map((point) => ({ period: point.period, value: point.values[req.metricKey] ?? null }));
+}
+
+/**
+ * Several metrics' values for the last `count` periods ending with `period`, oldest
+ * first: one fetcher for all of them, so each window is read once however many metrics
+ * and periods use it (a period's growth reuses its predecessor's measures).
+ */
+export async function computeSeriesValues(
+  deps: KpiEngineDeps,
+  req: Omit<SeriesRequest, "metricKey"> & { metricKeys: string[] },
+): Promise<{ period: Period; values: Record<string, number | null> }[]> {
+  for (const key of req.metricKeys) metricDef(deps.catalog, key);
   // Values only: no breakdowns, and no previous-period values beyond what a growth needs.
-  const plan = planFor(deps, [req.metricKey], { valuesOnly: true });
+  const plan = planFor(deps, req.metricKeys, { valuesOnly: true });
   const fetch = windowFetcher(deps.stats, req.workspaceId);
   const periods = Array.from({ length: Math.max(0, req.count) }, (_, i) => shiftPeriod(req.period, i - req.count + 1));
   // Oldest first, so each period's growth reuses the newRevenue its predecessor asked for.
   const all = await Promise.all(periods.map((period) => valuesAt(deps, plan, fetch, period)));
-  return periods.map((period, i) => ({ period, value: all[i]?.values[req.metricKey] ?? null }));
+  return periods.map((period, i) => ({
+    period,
+    values: Object.fromEntries(req.metricKeys.map((key) => [key, all[i]?.values[key] ?? null])),
+  }));
 }
 
 function metricDef(catalog: Catalog, key: string) {

@@ -51,6 +51,26 @@ describe("buildDigest on the hand-computed September", () => {
       status: "on_track",
     });
     expect(byKey.cac).toMatchObject({ value: 3_000, target: 2_800, status: "at_risk" });
+    // the series behind the headline and the chart ends with these very numbers
+    expect(digest.series.map((p) => p.period.key)).toEqual([
+      "2025-12",
+      "2026-01",
+      "2026-02",
+      "2026-03",
+      "2026-04",
+      "2026-05",
+      "2026-06",
+      "2026-07",
+      "2026-08",
+      "2026-09",
+    ]);
+    const last = digest.series[digest.series.length - 1];
+    const previous = digest.series[digest.series.length - 2];
+    for (const [key, value] of Object.entries(last?.values ?? {})) {
+      expect(value, key).toBe(byKey[key]?.value);
+      expect(previous?.values[key], key).toBe(byKey[key]?.previous);
+    }
+    expect(Object.keys(last?.values ?? {})).toContain("cac");
   });
 
   it("sums up: shared metrics on track and the biggest change", async () => {
