@@ -348,6 +348,7 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
   return {
     grossMargin: config.gross_margin,
     currency: config.currency,
+    pulseMinGroupSize: config.pulse_min_group_size,
     departments: Object.entries(config.departments).map(([key, name]) => ({ key, name })),
     targets: config.targets.map((target) => ({
       metric: target.metric,
@@ -361,16 +362,12 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
 }
 
 /** The config file that declares these settings (for `tandem config export`). */
-export function settingsToConfig(
-  settings: KpiSettings,
-  admins: string[],
-  pulseMinGroupSize: number = MIN_GROUP_SIZE,
-): MetricsConfig {
+export function settingsToConfig(settings: KpiSettings, admins: string[]): MetricsConfig {
   return {
     version: 1,
     gross_margin: settings.grossMargin,
     currency: settings.currency,
-    pulse_min_group_size: pulseMinGroupSize,
+    pulse_min_group_size: settings.pulseMinGroupSize,
     departments: Object.fromEntries(settings.departments.map((d) => [d.key, d.name])),
     metrics: Object.fromEntries(
       Object.entries(settings.overrides).map(([key, override]) => [

@@ -45,6 +45,7 @@ export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<
   });
   if (!workspace) throw new AppError(ErrorCode.NotFound, `no workspace ${workspaceId}`);
   const currency = parseSettings(workspace.settings).currency;
+  const pulseMinGroupSize = minGroupSizeFrom(workspace.settings);
   const [departments, definitions, targets] = await Promise.all([
     prisma.department.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     prisma.metricDefinition.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -77,6 +78,7 @@ export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<
     grossMargin: workspace.grossMargin,
     // written only by a validated config; anything else there is not a currency Tandem set
     currency: typeof currency === "string" && /^[A-Z]{3}$/.test(currency) ? currency : DEFAULT_CURRENCY,
+    pulseMinGroupSize,
     departments:
       departments.length > 0
         ? departments.map((row) => ({ key: row.key, name: row.name }))
@@ -129,7 +131,7 @@ export async function applyMetricsConfig(
             ...parseSettings(workspace.settings),
             admins,
             currency: settings.currency,
-            pulseMinGroupSize: config.pulse_min_group_size,
+            pulseMinGroupSize: settings.pulseMinGroupSize,
           }),
         },
       });
@@ -218,11 +220,10 @@ export async function applyMetricsConfig(
 
 /** The YAML in force, from the stored records (so targets set in chat are included). */
 export async function exportMetricsConfig(prisma: Db, workspaceId: number): Promise<string> {
-  const [settings, admins, last, workspace] = await Promise.all([
+  const [settings, admins, last] = await Promise.all([
     loadKpiSettings(prisma, workspaceId),
     loadConfigAdmins(prisma, workspaceId),
     prisma.configDocument.findFirst({ where: { workspaceId }, orderBy: { id: "desc" } }),
-    prisma.workspace.findUnique({ where: { id: workspaceId }, select: { settings: true } }),
   ]);
   const header = [
     "Tandem metrics configuration (tandem.config.yaml): the settings in force.",
@@ -231,8 +232,7 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
       : "No config file has been applied yet: these are the defaults.",
     "Edit and apply with: tandem config apply FILE (documented example: src/config/tandem.config.example.yaml)",
   ];
-  const minGroupSize = minGroupSizeFrom(workspace?.settings ?? "{}");
-  return formatMetricsConfig(settingsToConfig(settings, admins, minGroupSize), header);
+  return formatMetricsConfig(settingsToConfig(settings, admins), header);
 }
 
 export type TargetKey = { metric: string; grain: Grain; department: string | null };

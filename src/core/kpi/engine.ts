@@ -35,7 +35,7 @@ export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest)
   // The previous period asks first, so the current one's growth reuses its measures.
   const previousValues = valuesAt(deps, plan, fetch, previousPeriod(req.period));
   const [current, previous] = await Promise.all([valuesAt(deps, plan, fetch, req.period), previousValues]);
-  const breakdowns = metricBreakdowns(current.measures);
+  const breakdowns = metricBreakdowns(current.measures, deps.settings.pulseMinGroupSize);
   const department = req.department ?? null;
 
   const metrics = defs.map((def): MetricResult => {

@@ -128,13 +128,20 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
 /** The smallest group whose pulse answers may be shown apart (never below 3). */
 export const MIN_PULSE_GROUP = 3;
 
-/** Label → number breakdowns of the metrics that carry one (channels; departments for collaboration). */
-export function metricBreakdowns(measures: Measures): Record<string, Record<string, number>> {
+/**
+ * Label → number breakdowns of the metrics that carry one (channels; departments for
+ * collaboration). `minGroupSize` is the workspace's pulse minimum (never below MIN_PULSE_GROUP).
+ */
+export function metricBreakdowns(
+  measures: Measures,
+  minGroupSize: number = MIN_PULSE_GROUP,
+): Record<string, Record<string, number>> {
+  const floor = Math.max(MIN_PULSE_GROUP, minGroupSize);
   const collaboration: Record<string, number> = {};
   for (const [department, { sum, count }] of Object.entries(measures.collaborationByDepartment)) {
-    // Pulse answers are anonymous: a department's mean is shown only when at least
-    // MIN_PULSE_GROUP answers stand behind it, the same floor pulse results use.
-    if (count >= MIN_PULSE_GROUP) collaboration[department] = sum / count;
+    // Pulse answers are anonymous: a department's mean is shown only when at least the
+    // workspace's minimum of answers stand behind it, the same floor pulse results use.
+    if (count >= floor) collaboration[department] = sum / count;
   }
   return {
     revenue_by_channel: { ...measures.revenueByChannel },

@@ -133,6 +133,8 @@ export type KpiSettings = {
   grossMargin: number;
   /** ISO 4217 code money is shown in */
   currency: string;
+  /** fewest pulse answers a group needs before its own figures are shown (at least 3) */
+  pulseMinGroupSize: number;
   departments: { key: string; name: string }[];
   targets: TargetSpec[];
   /** changes to built-in metrics (owners, display name) */
@@ -146,6 +148,7 @@ export const DEFAULT_CURRENCY = "USD";
 export const DEFAULT_KPI_SETTINGS: KpiSettings = {
   grossMargin: 1,
   currency: DEFAULT_CURRENCY,
+  pulseMinGroupSize: 3,
   departments: [
     { key: "marketing", name: "Marketing" },
     { key: "sales", name: "Sales" },

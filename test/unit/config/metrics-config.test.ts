@@ -70,6 +70,7 @@ describe("tandem.config.yaml validation", () => {
     expect(settings).toEqual({
       grossMargin: 1,
       currency: "USD",
+      pulseMinGroupSize: 3,
       departments: [
         { key: "marketing", name: "Marketing" },
         { key: "sales", name: "Sales" },
@@ -88,7 +89,7 @@ describe("tandem.config.yaml validation", () => {
     expect(printed).toContain("  - { metric: cac, grain: month, value: 1300 }");
     expect(printed).toContain("  csat: { owners: [ customer_success, product ] }");
     expect(configOf(printed)).toEqual(config);
-    expect(settingsToConfig(configToSettings(config), config.admins, config.pulse_min_group_size)).toEqual(config);
+    expect(settingsToConfig(configToSettings(config), config.admins)).toEqual(config);
   });
 
   it("takes the currency as an ISO 4217 code in any case, and the pulse minimum from 3", () => {

@@ -149,6 +149,31 @@ describe("metricBreakdowns", () => {
     });
   });
 
+  it("shows a department's collaboration from the workspace's pulse minimum on, never below 3", () => {
+    const measures = {
+      ...emptyMeasures(),
+      collaborationByDepartment: {
+        sales: { sum: 20, count: 5 },
+        marketing: { sum: 16, count: 4 },
+        product: { sum: 9, count: 3 },
+        support: { sum: 8, count: 2 },
+      },
+    };
+    expect(Object.keys(metricBreakdowns(measures, 5).collaboration_score ?? {})).toEqual(["sales"]);
+    expect(Object.keys(metricBreakdowns(measures, 4).collaboration_score ?? {})).toEqual(["sales", "marketing"]);
+    // exactly the minimum is shown, one below is not
+    expect(Object.keys(metricBreakdowns(measures, 3).collaboration_score ?? {})).toEqual([
+      "sales",
+      "marketing",
+      "product",
+    ]);
+    expect(Object.keys(metricBreakdowns(measures, 1).collaboration_score ?? {})).toEqual([
+      "sales",
+      "marketing",
+      "product",
+    ]);
+  });
+
   it("covers exactly the metrics the catalog marks as having a breakdown", () => {
     const marked = BUILTIN_METRICS.filter((m) => m.hasBreakdown).map((m) => m.key);
     expect(Object.keys(metricBreakdowns(emptyMeasures())).sort()).toEqual(marked.sort());
