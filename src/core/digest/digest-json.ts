@@ -1,5 +1,5 @@
 // `tandem digest preview --json`: the digest as data. Metrics have exactly the shape of
-// CONTRACT.md's `tandem kpi --json` (unrounded, null where undefined), so a reader can
+// `tandem kpi --json`'s (unrounded, null where undefined), so a reader can
 // check the digest's numbers against `tandem kpi PERIOD --json` key by key.
 
 import { periodJson } from "../kpi/periods.ts";

@@ -1,4 +1,4 @@
-// The metric catalog: every built-in metric of KPI-DEFINITIONS.md with the names people
+// The metric catalog: every built-in metric of docs/metrics.md with the names people
 // type for it, plus a workspace's overrides and custom metrics.
 import { distance } from "fastest-levenshtein";
 import { AppError, ErrorCode } from "../errors.ts";

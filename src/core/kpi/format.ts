@@ -1,4 +1,4 @@
-// Chat display of KPI-DEFINITIONS.md "Display". JSON carries unrounded numbers; only
+// Chat display, as docs/metrics.md "How numbers are shown" describes it. JSON carries unrounded numbers; only
 // what people read goes through here. Locale is fixed (en-US separators) so every
 // surface and every test shows the same text whatever the server's locale; money is
 // in the workspace's currency, with the symbol or code en-US writes for it.

@@ -1,4 +1,4 @@
-// Metric values from measures, formula by formula as KPI-DEFINITIONS.md writes them.
+// Metric values from measures, formula by formula as docs/metrics.md writes them.
 // A ratio with a zero denominator is null: never 0, NaN or Infinity.
 import type { Measures, RecurringMeasures } from "./types.ts";
 

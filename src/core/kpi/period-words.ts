@@ -1,6 +1,6 @@
 // Periods as people type them, read into a spec without a clock: `Q3`, `2026 Q3`,
 // `q3 2026`, `last month`, `this quarter`, `september`, `sep 2026`, `yesterday`,
-// and the written forms of KPI-DEFINITIONS.md (`2026-09`, `2026-W38`, `2026-Q3`, …).
+// and the written forms of docs/metrics.md (`2026-09`, `2026-W38`, `2026-Q3`, …).
 // periods.ts turns a spec into a Period for a given moment and zone; numbers are
 // range-checked there too, so `Q5` is still recognised here as an attempt at a period
 // and can be answered as a period error rather than as an unknown metric.

@@ -1,4 +1,4 @@
-// Periods of KPI-DEFINITIONS.md: half-open [start, end) between local midnights in the
+// Periods of docs/metrics.md: half-open [start, end) between local midnights in the
 // workspace zone. Boundaries are computed in calendar units with luxon, so a week
 // containing a daylight-saving change lasts 167 or 169 hours, never 168 by accident.
 import { DateTime, type DateTimeUnit } from "luxon";

@@ -1,4 +1,4 @@
-// The target in force for a metric at a grain (KPI-DEFINITIONS "Targets and status"):
+// The target in force for a metric at a grain (docs/metrics.md, "Targets and status"):
 // a target set for one grain also serves the grains that have none of their own.
 // Metrics that add up over time are pro-rated by the grains' average lengths; every
 // other metric keeps the same number. A department's own targets come before the

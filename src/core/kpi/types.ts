@@ -1,4 +1,4 @@
-// Shared types of the KPI engine. The JSON shape of a snapshot is CONTRACT.md's;
+// Shared types of the KPI engine. The JSON shape of a snapshot is public (`tandem kpi --json`);
 // see toContractJson in snapshot-json.ts for the exact public form.
 
 export const GRAINS = ["day", "week", "month", "quarter", "year"] as const;
@@ -38,7 +38,7 @@ export type MetricDef = {
   hasBreakdown?: boolean;
 };
 
-/** Where a target set for another grain came from (KPI-DEFINITIONS "Targets and status"). */
+/** Where a target set for another grain came from (docs/metrics.md, "Targets and status"). */
 export type TargetSource = {
   grain: Grain;
   /** the target as set, for `grain` */
@@ -70,7 +70,7 @@ export type Snapshot = {
 };
 
 /**
- * Everything the formulas of KPI-DEFINITIONS.md need for one window, computed by the
+ * Everything the formulas of docs/metrics.md need for one window, computed by the
  * store in SQL (src/store/kpi-measures.ts) or in memory (src/core/kpi/reference-measures.ts,
  * the oracle for tests). Counts follow the counting rule: stages are distinct entities,
  * deals are facts.
@@ -96,7 +96,7 @@ export type Measures = {
   npsAnswers: number;
   csatSum: number;
   csatCount: number;
-  /** won values by first-touch attribution channel (KPI-DEFINITIONS.md) */
+  /** won values by first-touch attribution channel (docs/metrics.md) */
   revenueByChannel: Record<string, number>;
   /** distinct lead entities by the channel of their earliest lead fact in the window ("unknown" if none) */
   leadsByChannel: Record<string, number>;

@@ -215,7 +215,7 @@ export type FunnelInput = {
 export function funnelMessage(input: FunnelInput): Message {
   const { period, stages, rates, bottleneck, catalog } = input;
   const stageLabel = (key: string) => stages.find((s) => s.key === key)?.label ?? key;
-  // every funnel stage and hand-off rate is better when it goes up (KPI-DEFINITIONS.md)
+  // every funnel stage and hand-off rate is better when it goes up (docs/metrics.md)
   const stageRows = stages.slice(0, FUNNEL_STAGES_MAX).map((stage): MetricRow => {
     const row: MetricRow = { label: label(stage.label), value: formatValue(stage.count, "count") };
     if (stage.count !== null && stage.previous !== null && stage.previous > 0) {

@@ -13,7 +13,7 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
   });
   afterAll(async () => server?.stop());
 
-  it("answers /kpi cac 2026-09 privately with the figure formatted as KPI-DEFINITIONS.md says", async () => {
+  it("answers /kpi cac 2026-09 privately with the figure formatted as docs/metrics.md says", async () => {
     const answer = await server.kpi("cac 2026-09");
     expect(answer.response_type).toBe("ephemeral");
     const text = answerText(answer);

@@ -1,5 +1,5 @@
 // The demo company's targets are monthly. The default digest is weekly: with targets
-// serving the grains that have none (KPI-DEFINITIONS "Targets and status"), its rows
+// serving the grains that have none (docs/metrics.md, "Targets and status"), its rows
 // have statuses, say where each target came from, and open rituals for shared metrics
 // off track. Through the CLI and the ritual use case the server calls after posting.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

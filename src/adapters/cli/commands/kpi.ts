@@ -1,6 +1,6 @@
 // `tandem kpi [METRIC] [PERIOD] [--department D] [--json]`: what `/kpi` answers, in the
 // same words: `tandem kpi cac last month`, `tandem kpi funnel Q3`, `tandem kpi marketing`,
-// `tandem kpi compare marketing sales`. `--json` prints CONTRACT.md's snapshot shape.
+// `tandem kpi compare marketing sales`. `--json` prints the public snapshot JSON (docs/metrics.md).
 import { parseArgs } from "node:util";
 import { chosenWorkspace, openContext } from "../../../app/context.ts";
 import { kpiDeps } from "../../../app/kpi.ts";

@@ -1,4 +1,4 @@
-// Periods as people type them (KPI-DEFINITIONS "Periods", docs/metrics.md): every
+// Periods as people type them (docs/metrics.md, "Periods"): every
 // spoken form against the written form it means, at a fixed moment.
 import { describe, expect, it } from "vitest";
 import { AppError, ErrorCode } from "../../../../src/core/errors.ts";

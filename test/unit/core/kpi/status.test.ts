@@ -88,7 +88,7 @@ describe("resolveTarget: pro rata for metrics that add up over time", () => {
     { metric: "mql_to_sql_rate", grain: "month" as const, department: null, value: 0.38 },
   ];
 
-  it("pro-rates a monthly new-revenue target to a week by the grains' average lengths (KPI-DEFINITIONS)", () => {
+  it("pro-rates a monthly new-revenue target to a week by the grains' average lengths (docs/metrics.md)", () => {
     const week = resolveTarget(targets, "new_revenue", "week", null);
     // 200,000 × 7 / 30.436875 = 45,996.84…, unrounded
     expect(week?.value).toBeCloseTo(45_996.84, 2);
