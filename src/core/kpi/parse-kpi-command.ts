@@ -111,7 +111,10 @@ export function parseKpiCommand(text: string, ctx: KpiGrammarContext): KpiComman
 
   if (words.length === 0) return { kind: "scorecard", period: "" };
   if (head === "help" || head === "?") return { kind: "help" };
-  if (head === "funnel") return { kind: "funnel", period: restText };
+  // `funnel conversion` is a metric's alias, `funnel last month` the funnel
+  if (head === "funnel" && (restText === "" || ctx.looksLikePeriod(restText))) {
+    return { kind: "funnel", period: restText };
+  }
   if (head === "shared" && (restText === "" || ctx.looksLikePeriod(restText))) {
     return { kind: "shared", period: restText };
   }

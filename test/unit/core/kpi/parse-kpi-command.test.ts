@@ -35,6 +35,10 @@ describe("the /kpi grammar", () => {
   it("reads funnel, help, shared and compare", () => {
     expect(parse("funnel")).toEqual({ kind: "funnel", period: "" });
     expect(parse("FUNNEL 2026-09")).toEqual({ kind: "funnel", period: "2026-09" });
+    expect(parse("funnel last month")).toEqual({ kind: "funnel", period: "last month" });
+    expect(parse("funnel Q5")).toEqual({ kind: "funnel", period: "Q5" });
+    // an alias that starts with the word
+    expect(parse("funnel conversion last month")).toEqual({ kind: "metric", words: "funnel conversion last month" });
     expect(parse("help")).toEqual({ kind: "help" });
     expect(parse("shared quarter")).toEqual({ kind: "shared", period: "quarter" });
     expect(parse("compare Marketing vs sales 2026-Q3")).toEqual({
