@@ -130,6 +130,14 @@ describe.each(DIALECTS)("tandem kpi on %s", (dialect) => {
     expect(sep.io.stderr).toBe("");
     expect(JSON.parse(sep.io.stdout).metrics[0]).toMatchObject({ key: "new_revenue", value: 10_000 });
     expect(JSON.parse(sep.io.stdout).period.start).toBe("2026-09-01T00:00:00.000Z");
+    const lastMonth = await kpi(["cac", "last", "month", "--json"]);
+    expect(lastMonth.code).toBe(0);
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString();
+    expect(JSON.parse(lastMonth.io.stdout)).toMatchObject({
+      period: { grain: "month", start: monthStart },
+      metrics: [{ key: "cac" }],
+    });
     const quarter = await kpi(["2026 Q3", "new_revenue", "--json"]);
     expect(JSON.parse(quarter.io.stdout).period).toMatchObject({ grain: "quarter", start: "2026-07-01T00:00:00.000Z" });
 
