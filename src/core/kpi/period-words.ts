@@ -87,6 +87,9 @@ function words(text: string): string[] | null {
   return out.length > MAX_PERIOD_WORDS ? null : out;
 }
 
+// A bare grain (`month`) or `last …` is the last COMPLETE period: a half-finished month
+// compared with a whole previous one would show every metric falling until it ends.
+// `today` and `this …` ask explicitly for the current, incomplete one.
 function oneWord(word: string): PeriodSpec | null {
   if (word === "today") return { kind: "relative", grain: "day", offset: 0 };
   if (word === "yesterday") return { kind: "relative", grain: "day", offset: -1 };
