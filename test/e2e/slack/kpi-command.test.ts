@@ -26,7 +26,7 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
   it("shows new revenue as 157,500 with a sparkline of the last 8 months", async () => {
     const answer = await server.kpi("new revenue 2026-09");
     const text = answerText(answer);
-    expect(text).toContain("157,500");
+    expect(text).toContain("$157,500");
     expect(text).toContain("Trend, last 8 months");
     expect(text).toContain("2026-02"); // the oldest of the 8 points
   });
@@ -56,6 +56,8 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
     const text = answerText(answer);
     expect(text).toContain("Funnel · September 2026");
     for (const figure of ["200", "80", "40", "30", "21", "40.0%", "70.0%"]) expect(text).toContain(figure);
+    // a rate's change in percentage points: 70 / 180 = 38.9 % in August, 80 / 200 = 40.0 % now
+    expect(text).toContain("▲ 1.1 pp");
     expect(text).toContain("Bottleneck:* Opportunities → Won deals");
   });
 

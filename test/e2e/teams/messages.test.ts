@@ -46,7 +46,7 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
 
   it("answers the same question in a personal chat, without a mention", async () => {
     const card = await server.ask("kpi new revenue 2026-09", { conversation: PERSONAL, mention: false });
-    expect(cardText(card)).toContain("157,500");
+    expect(cardText(card)).toContain("$157,500");
   });
 
   it("answers in a group chat with the mention stripped", async () => {
