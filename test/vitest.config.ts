@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     root: new URL("..", import.meta.url).pathname,
     include: ["test/**/*.test.ts"],
+    // property tests from a fixed, printed, overridable seed (FC_SEED)
+    setupFiles: ["test/helpers/fast-check-seed.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -1,6 +1,7 @@
 // `/pulse …` as typed on any surface (Slack's slash command, the console, Teams): the
 // grammar of parse-pulse-command.ts, answered by the pulse use cases as neutral messages.
 import { AppError, ErrorCode } from "../core/errors.ts";
+import { idReference } from "../core/ids.ts";
 import { type Message, makeMessage } from "../core/messages/model.ts";
 import { closePulse, pulseResults } from "../core/pulse/close-pulse.ts";
 import { createPulse, quickPulseSpec, templateSpec } from "../core/pulse/create-pulse.ts";
@@ -71,7 +72,7 @@ async function findPulse(
   if (pulseId !== null) {
     const pulse = await deps.store.get(pulseId);
     if (pulse && pulse.workspaceId === caller.workspace.id && pulse.platform === caller.platform) return pulse;
-    throw new AppError(ErrorCode.NotFound, `There is no pulse #${pulseId} here.`);
+    throw new AppError(ErrorCode.NotFound, `There is no ${idReference("pulse", pulseId)} here.`);
   }
   const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: caller.channelId, statuses };
   const pulse = await deps.store.latestInChannel(where);

@@ -3,7 +3,7 @@
 // structurally by zod and then for cross-references (metrics, departments,
 // formulas), and every problem is reported at once: nothing is applied unless the
 // whole file is valid.
-import { type Document, isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import {
   DEFAULT_CURRENCY,
@@ -127,24 +127,46 @@ export type MetricsConfigResult =
   | { ok: true; config: MetricsConfig }
   | { ok: false; errors: string[]; issues: ConfigIssue[] };
 
+/**
+ * Bounds on the file, checked before and while YAML is read: a real config is a few
+ * kilobytes; 256 KB reads in well under a second. Aliases (`*name`) may stand for at
+ * most MAX_ALIASES copies of what they name, so a "billion laughs" file is refused
+ * instead of expanding.
+ */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+export const MAX_ALIASES = 100;
+
 /** Parses and validates a tandem.config.yaml; errors read `line 12: targets[1].metric: …`. */
 export function validateMetricsConfig(text: string): MetricsConfigResult {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_CONFIG_BYTES) return failure([{ path: "", message: tooLarge(bytes), line: null }]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((error) => ({
-      path: "",
-      message: `YAML syntax: ${error.message.split("\n")[0]}`,
-      line: lineCounter.linePos(error.pos[0]).line,
-    }));
-    return failure(issues);
-  }
+  // yaml's own uniqueKeys check compares every key with every other (quadratic): ours is linear.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const syntax = [
+    ...doc.errors.map((error) => ({ message: error.message.split("\n")[0] ?? "", offset: error.pos[0] })),
+    ...repeatedKeys(doc),
+  ].map(({ message, offset }) => ({
+    path: "",
+    message: `YAML syntax: ${message}`,
+    line: lineCounter.linePos(offset).line,
+  }));
+  if (syntax.length > 0) return failure(syntax);
   let raw: unknown;
   try {
-    raw = doc.toJS();
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
-    // too many aliases, and other YAML that parses but cannot become plain data
-    return failure([{ path: "", message: `YAML: ${(error as Error).message}`, line: null }]);
+    const message = (error as Error).message;
+    // yaml words it as an attack; say what the limit is instead
+    if (/alias count/i.test(message))
+      return failure([
+        {
+          path: "",
+          message: `YAML: its aliases (*name) expand to too much; each may stand for at most ${MAX_ALIASES} copies`,
+          line: null,
+        },
+      ]);
+    return failure([{ path: "", message: `YAML: ${message}`, line: null }]);
   }
   if (raw === null || raw === undefined || typeof raw !== "object" || Array.isArray(raw)) {
     return failure([
@@ -165,6 +187,27 @@ export function validateMetricsConfig(text: string): MetricsConfigResult {
     }
   }
   return failure(issues);
+}
+
+export function tooLarge(bytes: number): string {
+  return `the file is ${(bytes / 1024).toFixed(0)} KB; a metrics config is at most ${MAX_CONFIG_BYTES / 1024} KB`;
+}
+
+/** Keys written twice in one mapping, where each repeat starts (one pass over the document). */
+function repeatedKeys(doc: Document): { message: string; offset: number }[] {
+  const found: { message: string; offset: number }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (seen.has(key)) found.push({ message: "Map keys must be unique", offset: pair.key.range?.[0] ?? 0 });
+        seen.add(key);
+      }
+    },
+  });
+  return found;
 }
 
 function failure(issues: ConfigIssue[]): MetricsConfigResult {

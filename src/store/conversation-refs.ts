@@ -13,8 +13,13 @@ export async function saveConversationReference(
   const conversationId = reference.conversation?.id;
   if (!conversationId) return;
   const json = JSON.stringify(reference);
+  const where = { workspaceId_platform_conversationId: { workspaceId, platform, conversationId } };
+  // Every Teams message comes through here and almost always finds the same reference:
+  // read first, so a message does not wait for an import holding SQLite's write lock.
+  const stored = await prisma.conversationRef.findUnique({ where, select: { reference: true } });
+  if (stored?.reference === json) return;
   await prisma.conversationRef.upsert({
-    where: { workspaceId_platform_conversationId: { workspaceId, platform, conversationId } },
+    where,
     create: { workspaceId, platform, conversationId, name: reference.conversation?.name ?? null, reference: json },
     update: { reference: json, name: reference.conversation?.name ?? undefined },
   });

@@ -5,7 +5,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { AppError } from "../core/errors.ts";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.ts";
+import { databaseBusy, isBusyError, patientSqliteAdapter, SQLITE_BUSY_TIMEOUT_MS } from "./busy.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 
 export type Db = SqliteClient;
@@ -31,33 +33,70 @@ export function sqlitePath(url: string): string {
   return raw === ":memory:" ? raw : path.resolve(raw);
 }
 
-export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
+export type OpenOptions = {
+  /** apply pending migrations first (default true) */
+  migrate?: boolean;
+  /**
+   * How long a write waits for another writer's lock before failing with
+   * AppError(Unavailable) (busy.ts). The server keeps it short; the CLI can wait longer.
+   */
+  writeWaitMs?: number;
+};
+
+/** A CLI command (config apply, token create, …) waits this long for a running import. */
+export const DEFAULT_WRITE_WAIT_MS = 30_000;
+
+/** The client, with every "database busy" error of a query turned into databaseBusy(). */
+function busyAsUnavailable(prisma: SqliteClient): Db {
+  return prisma.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          throw isBusyError(error) && !(error instanceof AppError) ? databaseBusy() : error;
+        }
+      },
+    },
+  }) as unknown as Db;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const dialect = dialectOf(url);
+  const writeWaitMs = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
+  // Prisma gives up on a transaction that has not started within maxWait (default 2 s):
+  // never before the write has had its full wait.
+  const transactionOptions = { maxWait: writeWaitMs + 1_000 };
   let migrations: MigrationReport = { applied: [], alreadyApplied: 0 };
   if (dialect === "sqlite") {
     const file = sqlitePath(url);
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    if (options.migrate !== false) migrations = await applyMigrations(url);
-    const adapter = new PrismaBetterSQLite3({ url: `file:${file}` }, { timestampFormat: "unixepoch-ms" });
-    const prisma = new SqliteClient({ adapter });
-    // WAL lets readers (the KPI engine) run while an import writes; busy_timeout makes
-    // a second process wait for the write lock instead of failing at once.
+    if (options.migrate !== false) migrations = await applyMigrations(url, undefined, { writeWaitMs });
+    const adapter = patientSqliteAdapter(
+      new PrismaBetterSQLite3({ url: `file:${file}` }, { timestampFormat: "unixepoch-ms" }),
+      { waitMs: writeWaitMs },
+    );
+    const prisma = busyAsUnavailable(new SqliteClient({ adapter, transactionOptions }));
+    // WAL lets readers (the KPI engine) run while an import writes. A short busy_timeout:
+    // the rest of a wait for the write lock happens asynchronously (busy.ts).
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await prisma.$executeRawUnsafe("PRAGMA busy_timeout = 10000");
+    await prisma.$executeRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     // 64 MB of page cache (the default is 2 MB): the KPI aggregates re-read the same
     // index pages window after window.
     await prisma.$executeRawUnsafe("PRAGMA cache_size = -65536");
     return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
   }
-  if (options.migrate !== false) migrations = await applyMigrations(url);
+  if (options.migrate !== false) migrations = await applyMigrations(url, undefined, { writeWaitMs });
   // Loaded only for PostgreSQL: a SQLite deployment (and every CLI call on it) does
   // not pay for the second client and the pg driver at start-up.
   const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
     import("@prisma/adapter-pg"),
     import("../generated/postgres/client.ts"),
   ]);
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
-  const prisma = new PostgresClient({ adapter }) as unknown as Db;
+  // lock_timeout: a write that meets a row lock (an import's transaction holding the same
+  // external_id) waits as long as a SQLite write would, then fails with 55P03 → databaseBusy().
+  const adapter = new PrismaPg({ connectionString: url, max: 10, options: `-c lock_timeout=${writeWaitMs}` });
+  const prisma = busyAsUnavailable(new PostgresClient({ adapter, transactionOptions }) as unknown as SqliteClient);
   return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
 }

@@ -17,10 +17,12 @@
 //   connection to the same file, one prepared statement, one IMMEDIATE transaction:
 //   0.64 of the floor (33k rows/s), 263 MB peak. The CLI import uses it; in-process
 //   writers that run next to others (the ingest API) keep Prisma, whose adapter queues
-//   transactions instead of blocking the event loop on SQLite's busy wait.
+//   transactions and waits for another process's lock without blocking the event loop
+//   (busy.ts).
 import BetterSqlite3 from "better-sqlite3";
 import type { Fact } from "../core/facts/fact.ts";
 import type { FactSink, FactWriter } from "../core/ports.ts";
+import { retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS, type WaitOptions } from "./busy.ts";
 import { type Database, type Db, sqlitePath } from "./database.ts";
 
 const COLUMNS = "workspace_id, occurred_ms, kind, entity_id, value, channel, department, segment, external_id";
@@ -57,11 +59,13 @@ function tuple(fact: Fact): unknown[] {
 export type FactSinkOptions = {
   /** "driver": SQLite only, through better-sqlite3 directly (bulk CLI imports); default "prisma" */
   via?: "prisma" | "driver";
+  /** the driver's wait for another writer's lock (default: 30 s, silently) */
+  wait?: WaitOptions;
 };
 
 export function createFactSink(db: Database, workspaceId: number, options: FactSinkOptions = {}): FactSink {
   if (options.via === "driver" && db.dialect === "sqlite" && sqlitePath(db.url) !== ":memory:")
-    return driverSink(sqlitePath(db.url), workspaceId);
+    return driverSink(sqlitePath(db.url), workspaceId, options.wait ?? { waitMs: 30_000 });
   return prismaSink(db, workspaceId);
 }
 
@@ -86,12 +90,12 @@ function prismaSink(db: Database, workspaceId: number): FactSink {
   };
 }
 
-function driverSink(file: string, workspaceId: number): FactSink {
+function driverSink(file: string, workspaceId: number, wait: WaitOptions): FactSink {
   return {
     async transaction(fn) {
       const connection = new BetterSqlite3(file);
       try {
-        connection.pragma("busy_timeout = 10000");
+        connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
         connection.pragma("synchronous = NORMAL");
         const statement = connection.prepare(SQLITE_ROW_INSERT);
         const writer: FactWriter = {
@@ -113,9 +117,9 @@ function driverSink(file: string, workspaceId: number): FactSink {
             return { inserted };
           },
         };
-        // IMMEDIATE takes the write lock now, so a concurrent writer waits (busy_timeout)
-        // rather than failing half-way through the import.
-        connection.exec("BEGIN IMMEDIATE");
+        // IMMEDIATE takes the write lock now, so a concurrent writer waits rather than
+        // failing half-way through the import; the import waits its turn the same way.
+        await retryWhileBusy(() => connection.exec("BEGIN IMMEDIATE"), wait);
         try {
           const result = await fn(writer);
           connection.exec("COMMIT");

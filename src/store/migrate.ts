@@ -5,11 +5,15 @@
 // network access can still run `prisma migrate status` against the same database.
 // Concurrent start-ups are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
 // advisory lock), so two replicas starting together apply each migration once.
+// SQLite start-ups first find out, reading only, whether anything is pending: almost
+// always nothing is, and then no write lock is needed, so a server starts while an
+// import holds it.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from "./busy.ts";
 
 export type Migration = { name: string; sql: string; checksum: string };
 export type MigrationReport = { applied: string[]; alreadyApplied: number };
@@ -66,31 +70,52 @@ function checkApplied(applied: Map<string, string>, migrations: Migration[]): vo
   }
 }
 
-export async function applyMigrations(url: string, dir?: string): Promise<MigrationReport> {
-  if (url.startsWith("file:")) return applySqlite(url, dir ?? migrationsDir("sqlite"));
+export type MigrateOptions = {
+  /** SQLite: how long to wait for another writer's lock when a migration is pending */
+  writeWaitMs?: number;
+};
+
+export async function applyMigrations(
+  url: string,
+  dir?: string,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
+  if (url.startsWith("file:")) return applySqlite(url, dir ?? migrationsDir("sqlite"), options.writeWaitMs ?? 30_000);
   return applyPostgres(url, dir ?? migrationsDir("postgres"));
 }
 
-function applySqlite(url: string, dir: string): MigrationReport {
+/** Applied migrations (name → checksum), read without taking any lock; empty on a new database. */
+function appliedSqlite(db: Database.Database): Map<string, string> {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+  if (table === undefined) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    )
+    .all() as { migration_name: string; checksum: string }[];
+  return new Map(rows.map((row) => [row.migration_name, row.checksum]));
+}
+
+async function applySqlite(url: string, dir: string, writeWaitMs: number): Promise<MigrationReport> {
   const file = path.resolve(url.slice("file:".length).split("?")[0] ?? "");
   const db = new Database(file);
   try {
-    db.pragma("busy_timeout = 10000");
-    db.pragma("journal_mode = WAL");
-    db.exec(SQLITE_TABLE);
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     const migrations = readMigrations(dir);
+    const waitForLock = <T>(step: () => T) => retryWhileBusy(step, { waitMs: writeWaitMs });
+    const before = await waitForLock(() => appliedSqlite(db));
+    checkApplied(before, migrations);
+    if (migrations.every((migration) => before.has(migration.name)))
+      return { applied: [], alreadyApplied: migrations.length };
+    await waitForLock(() => db.pragma("journal_mode = WAL"));
+    await waitForLock(() => db.exec(SQLITE_TABLE));
     const report: MigrationReport = { applied: [], alreadyApplied: 0 };
     for (const migration of migrations) {
       // BEGIN IMMEDIATE takes the write lock before reading, so a second process
       // waits here and then sees the migration as applied.
-      db.exec("BEGIN IMMEDIATE");
+      await waitForLock(() => db.exec("BEGIN IMMEDIATE"));
       try {
-        const rows = db
-          .prepare(
-            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
-          )
-          .all() as { migration_name: string; checksum: string }[];
-        const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+        const applied = appliedSqlite(db);
         checkApplied(applied, migrations);
         if (applied.has(migration.name)) {
           report.alreadyApplied++;

@@ -11,6 +11,7 @@
 // path (answers) uses single statements, and the few transactions here never roll back
 // on purpose.
 import { AppError, ErrorCode } from "../core/errors.ts";
+import { isRecordId } from "../core/ids.ts";
 import type { PulseStore, RecordOutcome } from "../core/pulse/ports.ts";
 import {
   MIN_GROUP_SIZE,
@@ -144,6 +145,7 @@ export function createPulseStore(db: Database): PulseStore {
     create: (pulse) => prisma.$transaction((tx) => insertPulse(tx, pulse), TX_OPTIONS),
 
     async get(pulseId) {
+      if (!isRecordId(pulseId)) return null;
       const row = await prisma.pulse.findUnique({ where: { id: pulseId }, include: withQuestions });
       return row ? toPulse(row) : null;
     },
@@ -158,6 +160,7 @@ export function createPulseStore(db: Database): PulseStore {
     },
 
     async liveState(pulseId) {
+      if (!isRecordId(pulseId)) return null;
       const sql =
         "SELECT p.status AS status, (SELECT COUNT(DISTINCT r.respondent_key) FROM pulse_responses r WHERE r.pulse_id = p.id) AS respondents " +
         `FROM pulses p WHERE p.id = ${db.dialect === "postgres" ? "$1" : "?"}`;

@@ -1,6 +1,7 @@
 // Rituals in the database (the RitualStore port): opening is an insert guarded by the
 // unique (workspace, platform, channel, metric, period); votes upsert on (ritual,
 // voter key); deciding is a compare-and-set open → decided.
+import { isRecordId } from "../core/ids.ts";
 import type { RitualStore } from "../core/rituals/ports.ts";
 import { type Ritual, type RitualStatus, type Tally, WHY_REASONS, type WhyReason } from "../core/rituals/types.ts";
 import { recordAudit } from "./audit-log.ts";
@@ -70,6 +71,7 @@ export function createRitualStore(db: Database): RitualStore {
     },
 
     async get(ritualId) {
+      if (!isRecordId(ritualId)) return null;
       const row = await prisma.ritual.findUnique({ where: { id: ritualId } });
       return row ? toRitual(row) : null;
     },

@@ -26,11 +26,19 @@ export async function ensureWorkspace(
   prisma: Db,
   spec: { platform: string; externalId: string; name: string; timezone: string; syncTimezone?: boolean },
 ): Promise<WorkspaceRow> {
-  const workspace = await prisma.workspace.upsert({
-    where: { platform_externalId: { platform: spec.platform, externalId: spec.externalId } },
-    create: { platform: spec.platform, externalId: spec.externalId, name: spec.name, timezone: spec.timezone },
-    update: spec.syncTimezone === false ? {} : { timezone: spec.timezone },
-  });
+  const where = { platform_externalId: { platform: spec.platform, externalId: spec.externalId } };
+  // Read first: every process start and CLI command comes through here, and a write would
+  // have to wait for an import holding SQLite's write lock.
+  const found = await prisma.workspace.findUnique({ where });
+  const current = spec.syncTimezone === false || found?.timezone === spec.timezone;
+  const workspace =
+    found && current
+      ? found
+      : await prisma.workspace.upsert({
+          where,
+          create: { platform: spec.platform, externalId: spec.externalId, name: spec.name, timezone: spec.timezone },
+          update: spec.syncTimezone === false ? {} : { timezone: spec.timezone },
+        });
   const existing = await prisma.department.count({ where: { workspaceId: workspace.id } });
   if (existing === 0) {
     for (const department of DEFAULT_DEPARTMENTS) {

@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   kpi: () => import("./kpi-bench.ts"),
   slack: () => import("./slack-bench.ts"),
   parse: () => import("./parse-bench.ts"),
+  contention: () => import("./contention-bench.ts"),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

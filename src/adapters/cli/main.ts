@@ -5,7 +5,7 @@ import { type CliCommand, type CliIo, processIo } from "./io.ts";
 // Commands are loaded lazily so `tandem kpi` does not pay for Bolt and botbuilder.
 const COMMANDS: Record<string, { usage: string; summary: string; load: () => Promise<CliCommand> }> = {
   import: {
-    usage: "tandem import FILE [--skip-invalid]",
+    usage: "tandem import FILE [--skip-invalid] [--wait SECONDS]",
     summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
     load: async () => (await import("./commands/import.ts")).importCommand,
   },
@@ -70,13 +70,17 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
 }
 
+/** Exit codes (README, "Command line"): 1 bad input or set-up, 70 a bug, 75 busy: try again later. */
+export const EXIT = { input: 1, internal: 70, tempFail: 75 } as const;
+
 export function reportError(error: unknown, io: CliIo): number {
   if (isAppError(error)) {
     io.err(`tandem: ${error.message}`);
-    return error.code === "internal" ? 70 : 1;
+    if (error.code === "internal") return EXIT.internal;
+    return error.code === "unavailable" ? EXIT.tempFail : EXIT.input;
   }
   io.err(`tandem: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return 70;
+  return EXIT.internal;
 }
 
 export { AppError };

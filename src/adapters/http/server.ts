@@ -2,7 +2,7 @@
 // Routes are plain (req, res) handlers; adapters register theirs at composition.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AppError } from "../../core/errors.ts";
+import { AppError, ErrorCode } from "../../core/errors.ts";
 import type { Logger } from "../../core/ports.ts";
 import { sendJson, statusForError } from "./body.ts";
 import type { HttpMetrics } from "./metrics.ts";
@@ -16,6 +16,30 @@ export type HttpServer = {
   /** stops accepting, lets in-flight requests finish (up to graceMs), then closes idle sockets */
   close(graceMs?: number): Promise<void>;
 };
+
+/** Why the server cannot listen, in the one line start-up prints; other errors as they are. */
+export function listenError(error: Error, port: number, host?: string): Error {
+  const where = host ? `${host}:${port}` : `port ${port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "EADDRINUSE":
+      return new AppError(
+        ErrorCode.InvalidInput,
+        `${where} is already in use (another Tandem, or another program); set PORT to a free port`,
+      );
+    case "EACCES":
+      return new AppError(
+        ErrorCode.InvalidInput,
+        `not allowed to listen on ${where}${port < 1024 ? " (ports below 1024 need privileges)" : ""}; set PORT to another port, 1024 or above`,
+      );
+    case "EADDRNOTAVAIL":
+      return new AppError(
+        ErrorCode.InvalidInput,
+        `cannot listen on ${where}: the address is not one of this machine's`,
+      );
+    default:
+      return error;
+  }
+}
 
 export function createHttpServer(routes: Route[], deps: { logger: Logger; metrics?: HttpMetrics }): HttpServer {
   const table = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
@@ -35,9 +59,13 @@ export function createHttpServer(routes: Route[], deps: { logger: Logger; metric
       const status = statusForError(error);
       if (status >= 500)
         deps.logger.error("request failed", { path: pathname, error: String((error as Error)?.stack ?? error) });
-      if (!res.headersSent)
+      if (!res.headersSent) {
+        // a busy database (store/busy.ts) says when to try again
+        const details = error instanceof AppError ? (error.details as { retryAfterSeconds?: unknown } | null) : null;
+        if (status === 503 && typeof details?.retryAfterSeconds === "number")
+          res.setHeader("retry-after", String(details.retryAfterSeconds));
         sendJson(res, status, { error: error instanceof AppError ? error.message : "internal error" });
-      else res.end();
+      } else res.end();
     }
   });
   // Slack retries a request it did not get an answer to within 3 s; keep sockets short-lived.
@@ -49,7 +77,7 @@ export function createHttpServer(routes: Route[], deps: { logger: Logger; metric
     server,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.once("error", reject);
+        server.once("error", (error) => reject(listenError(error, port, host)));
         server.listen(port, host, () => {
           server.off("error", reject);
           resolve((server.address() as AddressInfo).port);

@@ -3,6 +3,7 @@
 // which reports every problem as { field, message } so importers can say
 // "line N: field: what is wrong".
 import { DateTime } from "luxon";
+import { asName, quoted } from "../messages/user-text.ts";
 
 export const FACT_KINDS = ["lead", "mql", "sql", "opportunity", "won", "lost", "spend", "mrr", "nps", "csat"] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -40,26 +41,50 @@ const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // ambiguous, so it is refused rather than guessed.
 const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
+// ISO 8601 allows any year and offsets up to ±99:59; facts need neither. Real zones span
+// UTC−12:00 to UTC+14:00 (Kiritimati), so ±14:00 is the widest offset accepted; years
+// start at 1900, which keeps out placeholders such as 0000-01-01.
+export const MIN_YEAR = 1900;
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET = /([+-])(\d{2}):?(\d{2})?$/;
+
+/** Why a well-formed date or instant is still refused, or null. */
+function outOfRange(text: string, instant: boolean): string | null {
+  const year = text.slice(0, 4);
+  if (Number(year) < MIN_YEAR) return `year ${year} is out of range (${MIN_YEAR} to 9999)`;
+  const last = text[text.length - 1];
+  const offset = instant && last !== "Z" && last !== "z" ? OFFSET.exec(text) : null;
+  if (offset) {
+    const hours = Number(offset[2]);
+    const minutes = Number(offset[3] ?? 0);
+    if (minutes > 59 || hours * 60 + minutes > MAX_OFFSET_MINUTES)
+      return `UTC offset ${offset[0]} is out of range (-14:00 to +14:00)`;
+  }
+  return null;
+}
+
 /** Parses `occurred_at`: an ISO instant with offset, or a bare date (local midnight in `zone`). */
 export function parseOccurredAt(text: string, zone: string): number | string {
   const trimmed = text.trim();
-  if (BARE_DATE.test(trimmed)) {
+  const bare = BARE_DATE.test(trimmed);
+  if (!bare && !INSTANT.test(trimmed))
+    return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${quoted(trimmed)}`;
+  const refused = outOfRange(trimmed, !bare);
+  if (refused !== null) return refused;
+  if (bare) {
     const key = `${zone} ${trimmed}`;
     const cached = bareDates.get(key);
     if (cached !== undefined) return cached;
     const day = DateTime.fromISO(trimmed, { zone });
-    const result = day.isValid ? day.startOf("day").toMillis() : `not a real date: ${JSON.stringify(trimmed)}`;
+    const result = day.isValid ? day.startOf("day").toMillis() : `not a real date: ${quoted(trimmed)}`;
     if (bareDates.size >= 10_000) bareDates.clear();
     bareDates.set(key, result);
     return result;
   }
-  if (INSTANT.test(trimmed)) {
-    const fast = plainInstantMs(trimmed);
-    if (fast !== undefined) return fast;
-    const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
-    return instant.isValid ? instant.toMillis() : `not a real date-time: ${JSON.stringify(trimmed)}`;
-  }
-  return `expected an ISO 8601 instant with offset (2026-09-14T10:30:00Z) or a date (2026-09-14), got ${JSON.stringify(trimmed)}`;
+  const fast = plainInstantMs(trimmed);
+  if (fast !== undefined) return fast;
+  const instant = DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true });
+  return instant.isValid ? instant.toMillis() : `not a real date-time: ${quoted(trimmed)}`;
 }
 
 // Imports parse millions of timestamps and luxon costs ~10 µs each, most of an
@@ -132,8 +157,7 @@ function numberOf(raw: unknown): number | string | null {
     const trimmed = raw.trim();
     if (trimmed === "") return null;
     // Number("") is 0 and Number("0x10") is 16: accept plain decimals only.
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed))
-      return `expected a number, got ${JSON.stringify(trimmed)}`;
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return `expected a number, got ${quoted(trimmed)}`;
     const value = Number(trimmed);
     return Number.isFinite(value) ? value : "expected a finite number";
   }
@@ -157,7 +181,7 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
   let kind: FactKind | null = null;
   if (kindText === null) fail("kind", "required");
   else if ((FACT_KINDS as readonly string[]).includes(kindText)) kind = kindText as FactKind;
-  else fail("kind", `expected one of ${FACT_KINDS.join(", ")}, got ${JSON.stringify(kindText)}`);
+  else fail("kind", `expected one of ${FACT_KINDS.join(", ")}, got ${quoted(kindText)}`);
 
   const entityId = text(raw.entity_id);
   if (entityId === null && kind !== null && kind !== "spend") fail("entity_id", `required for kind ${kind}`);
@@ -186,13 +210,13 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
   const department = text(raw.department)?.toLowerCase() ?? null;
   if (department === null && kind === "spend") fail("department", "required for kind spend (marketing, sales, …)");
   if (department !== null && !/^[a-z0-9][a-z0-9_-]{0,49}$/.test(department))
-    fail("department", `expected a department key like marketing or sales, got ${JSON.stringify(department)}`);
+    fail("department", `expected a department key like marketing or sales, got ${quoted(department)}`);
 
   const segmentText = text(raw.segment)?.toLowerCase() ?? null;
   let segment: Segment | null = null;
   if (segmentText !== null) {
     if (!(SEGMENTS as readonly string[]).includes(segmentText))
-      fail("segment", `expected one of ${SEGMENTS.join(", ")}, got ${JSON.stringify(segmentText)}`);
+      fail("segment", `expected one of ${SEGMENTS.join(", ")}, got ${quoted(segmentText)}`);
     else if (kind !== null && kind !== "won") fail("segment", `only applies to kind won, not ${kind}`);
     else segment = segmentText as Segment;
   }
@@ -203,7 +227,7 @@ export function parseFact(raw: Record<string, unknown>, zone: string): ParseResu
 
   for (const key of Object.keys(raw)) {
     if (!(FACT_FIELDS as readonly string[]).includes(key))
-      fail(key, `unknown field (expected ${FACT_FIELDS.join(", ")})`);
+      fail(asName(key), `unknown field (expected ${FACT_FIELDS.join(", ")})`);
   }
 
   if (errors.length > 0 || kind === null) return { ok: false, errors };

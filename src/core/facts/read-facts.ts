@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 import { type CsvError, Parser } from "csv-parse";
+import { asName, quoted } from "../messages/user-text.ts";
 import { FACT_FIELDS } from "./fact.ts";
 import type { RawRow } from "./import-facts.ts";
 
@@ -175,10 +176,11 @@ function checkHeader(header: string[]): { columns: string[]; problem?: string } 
   const repeated = columns.filter((name, i) => columns.indexOf(name) !== i);
   const problems: string[] = [];
   if (unknown.length > 0)
-    problems.push(`unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
+    problems.push(`unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => quoted(n)).join(", ")}`);
   if (missing.length > 0)
     problems.push(`missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
-  if (repeated.length > 0) problems.push(`repeated column${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}`);
+  if (repeated.length > 0)
+    problems.push(`repeated column${repeated.length > 1 ? "s" : ""} ${repeated.map(asName).join(", ")}`);
   if (problems.length === 0) return { columns };
   return { columns, problem: `${problems.join("; ")} (the columns are ${FACT_FIELDS.join(", ")})` };
 }
@@ -400,7 +402,7 @@ export async function* readJsonDocumentFacts(source: Chunks): AsyncGenerator<Raw
           if (c === ",") expect = "item";
           else if (c === "]") expect = wrapped ? "closeObject" : "end";
           else {
-            yield fail(`expected "," or "]" between facts, found ${JSON.stringify(c)}`);
+            yield fail(`expected "," or "]" between facts, found ${quoted(c)}`);
             return;
           }
           break;
@@ -412,7 +414,7 @@ export async function* readJsonDocumentFacts(source: Chunks): AsyncGenerator<Raw
           expect = "end";
           break;
         case "end":
-          yield fail(`unexpected ${JSON.stringify(c)} after the end of the document`);
+          yield fail(`unexpected ${quoted(c)} after the end of the document`);
           return;
       }
     }

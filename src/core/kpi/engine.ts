@@ -217,6 +217,7 @@ async function valuesAt(deps: KpiEngineDeps, plan: Plan, fetch: WindowFetcher, p
     previousNewRevenue,
     previousMrr,
     grossMargin: deps.settings.grossMargin,
+    pulseMinGroupSize: deps.settings.pulseMinGroupSize,
   });
   for (const { def, formula } of plan.customs) values[def.key] = formula.evaluate(values);
   return { values, measures: current };

@@ -1,5 +1,6 @@
 // Metric values from measures, formula by formula as docs/metrics.md writes them.
 // A ratio with a zero denominator is null: never 0, NaN or Infinity.
+import { publishableGroups } from "../pulse/anonymity.ts";
 import type { Measures, RecurringMeasures } from "./types.ts";
 
 export type FormulaInput = {
@@ -11,6 +12,8 @@ export type FormulaInput = {
   previousNewRevenue: number | null;
   previousMrr: number | null;
   grossMargin: number;
+  /** the workspace's pulse minimum: fewer collaboration answers give no score (never below 3) */
+  pulseMinGroupSize?: number;
 };
 
 /** What a built-in metric needs, so the engine fetches no more than the asked metrics use. */
@@ -120,7 +123,11 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
     sales_cycle_days: ratio(m.salesCycleDaysSum, m.salesCycleCount),
     nps: ratio(100 * (m.npsPromoters - m.npsDetractors), m.npsAnswers),
     csat: ratio(m.csatSum, m.csatCount),
-    collaboration_score: ratio(m.collaborationSum, m.collaborationCount),
+    // fewer answers than a pulse needs to show its figures are not shown here either
+    collaboration_score:
+      m.collaborationCount >= Math.max(MIN_PULSE_GROUP, input.pulseMinGroupSize ?? MIN_PULSE_GROUP)
+        ? ratio(m.collaborationSum, m.collaborationCount)
+        : null,
     pulse_participation: ratio(m.pulseRespondents, m.pulseAsked),
   };
 }
@@ -138,10 +145,14 @@ export function metricBreakdowns(
 ): Record<string, Record<string, number>> {
   const floor = Math.max(MIN_PULSE_GROUP, minGroupSize);
   const collaboration: Record<string, number> = {};
-  for (const [department, { sum, count }] of Object.entries(measures.collaborationByDepartment)) {
-    // Pulse answers are anonymous: a department's mean is shown only when at least the
-    // workspace's minimum of answers stand behind it, the same floor pulse results use.
-    if (count >= floor) collaboration[department] = sum / count;
+  const byDepartment = measures.collaborationByDepartment;
+  // Pulse answers are anonymous: a department's mean is shown only under the rule pulse
+  // results follow (at least the workspace's minimum of answers, and no smaller remainder
+  // that the overall score minus the shown departments would give away).
+  const counts = Object.entries(byDepartment).map(([department, { count }]): [string, number] => [department, count]);
+  for (const department of publishableGroups(counts, floor)) {
+    const { sum, count } = byDepartment[department] as { sum: number; count: number };
+    collaboration[department] = sum / count;
   }
   return {
     revenue_by_channel: { ...measures.revenueByChannel },

@@ -3,6 +3,7 @@
 // keep within LIMITS so that no renderer ever has to cut content.
 import type { Status } from "../kpi/types.ts";
 import { fallbackText } from "./fallback-text.ts";
+import { cleanStrings, withoutControlChars } from "./user-text.ts";
 
 export type Tone = "good" | "bad" | "neutral";
 export type Change = { text: string; tone: Tone };
@@ -110,9 +111,13 @@ export function clip(text: string, max: number): string {
     .trimEnd()}…`;
 }
 
-/** Builds a message whose fallback text is derived from its blocks. */
+/**
+ * Builds a message whose fallback text is derived from its blocks. Every answer is made
+ * here, so this is where text people typed loses its control characters (user-text.ts).
+ */
 export function makeMessage(blocks: Block[], options: { visibility?: Visibility; text?: string } = {}): Message {
-  const message: Message = { text: options.text ?? fallbackText(blocks), blocks };
+  const clean = cleanStrings(blocks);
+  const message: Message = { text: withoutControlChars(options.text ?? fallbackText(clean)), blocks: clean };
   if (options.visibility) message.visibility = options.visibility;
   return message;
 }

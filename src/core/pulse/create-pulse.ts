@@ -4,6 +4,7 @@
 // duration, 24 h by default, or at a time; optionally weekly).
 import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
+import { inQuotes } from "../messages/user-text.ts";
 import { pulseMessage } from "./messages.ts";
 import type { PulseDeps, PulseTarget } from "./ports.ts";
 import { reminderAtFor } from "./recurrence.ts";
@@ -51,7 +52,7 @@ export function quickPulseSpec(
 export function templateSpec(key: string, overrides: Partial<PulseSpecInput> = {}): PulseSpecInput {
   const template = findTemplate(key);
   if (!template) {
-    throw new AppError(ErrorCode.NotFound, `There is no pulse template “${key}”.`, {
+    throw new AppError(ErrorCode.NotFound, `There is no pulse template ${inQuotes(key)}.`, {
       suggestions: TEMPLATES.map((t) => t.key),
     });
   }

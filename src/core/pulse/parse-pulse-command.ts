@@ -5,6 +5,7 @@
 //   /pulse templates | list | help
 //   /pulse close [ID] | results [ID] | stop [ID]
 //   /pulse answer ID QUESTION_NUMBER VALUE          (console and Teams typing)
+import { inQuotes } from "../messages/user-text.ts";
 import { TEMPLATES } from "./templates.ts";
 import { MAX_DURATION_MS } from "./types.ts";
 
@@ -37,9 +38,14 @@ function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
+/**
+ * A pulse number as typed: `12` or `#12`. Anything that reads as a number (1e23, -1, 1.5)
+ * is taken as one, so that the answer is "no such pulse" rather than a usage lesson;
+ * whether a pulse has it is the store's question.
+ */
 function parseId(word: string | undefined): number | null | "bad" {
   if (word === undefined) return null;
-  const match = /^#?(\d+)$/.exec(word);
+  const match = /^#?([-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?)$/i.exec(word);
   return match ? Number(match[1]) : "bad";
 }
 
@@ -49,7 +55,7 @@ function parseOptions(words: string[]): PulseOptions | string {
     const duration = /^(\d+)(m|min|h|d|w)$/i.exec(word);
     if (duration) {
       const ms = Number(duration[1]) * (UNIT_MS[(duration[2] ?? "h").toLowerCase()[0] ?? "h"] ?? 0);
-      if (ms <= 0 || ms > MAX_DURATION_MS) return `“${word}”: a pulse stays open between 5 minutes and 30 days`;
+      if (ms <= 0 || ms > MAX_DURATION_MS) return `${inQuotes(word)}: a pulse stays open between 5 minutes and 30 days`;
       options.durationMs = ms;
     } else if (/^#[A-Za-z][\w]*$/.test(word)) {
       options.tag = word.slice(1).toLowerCase();
@@ -58,7 +64,7 @@ function parseOptions(words: string[]): PulseOptions | string {
     } else if (/^anonymous$/i.test(word)) {
       options.anonymous = true;
     } else {
-      return `I don't understand “${word}” after the question. Options: a duration (4h, 48h, 3d), a #tag, or named.`;
+      return `I don't understand ${inQuotes(word)} after the question. Options: a duration (4h, 48h, 3d), a #tag, or named.`;
     }
   }
   return options;

@@ -1,9 +1,11 @@
-// A closed pulse's results, computed from its answers. Anonymity rules live here, in one
-// place: a question's figures appear only from `minGroupSize` answers on; a department's
-// figure only when its group is that large AND the answers left out of the breakdown are
-// none or at least as many (otherwise total minus the shown groups would give away the
-// hidden ones); free text only from that many answers, in alphabetical order so the order
-// says nothing about who answered when.
+// A closed pulse's results, computed from its answers. Anonymity rules live here and in
+// anonymity.ts: a question's figures appear only from `minGroupSize` answers on; a
+// department's figure only when its group is that large AND the answers left out of the
+// breakdown are none or at least as many (otherwise total minus the shown groups would
+// give away the hidden ones); a team's rating of its own work next to everyone else's
+// only when both sides have that many; free text only from that many answers, in
+// alphabetical order so the order says nothing about who answered when.
+import { publishableGroups } from "./anonymity.ts";
 import type { Answer, Pulse, Question, QuestionKind } from "./types.ts";
 
 export const AGREE_LABELS = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"] as const;
@@ -73,15 +75,13 @@ function safeBreakdown(answers: Answer[], min: number, nameOf: (key: string | nu
     list.push(answer.value);
     byKey.set(answer.department, list);
   }
-  const shown = [...byKey.entries()]
-    .filter(([, values]) => values.length >= min)
-    .sort((a, b) => b[1].length - a[1].length);
-  const total = answers.filter((a) => a.value !== null).length;
-  const restCount = () => total - shown.reduce((sum, [, values]) => sum + values.length, 0);
-  while (shown.length > 0 && restCount() > 0 && restCount() < min) shown.pop();
-  const shownKeys = new Set(shown.map(([key]) => key));
+  const shown = publishableGroups(
+    [...byKey.entries()].map(([key, values]): [string | null, number] => [key, values.length]),
+    min,
+  );
+  const shownKeys = new Set(shown);
   const rest = answers.filter((a) => a.value !== null && !shownKeys.has(a.department)).map((a) => a.value as number);
-  const groups = shown.map(([key, values]) => group(key, nameOf(key), values));
+  const groups = shown.map((key) => group(key, nameOf(key), byKey.get(key) ?? []));
   if (rest.length > 0) groups.push(group("other", shown.length > 0 ? "Everyone else" : "Everyone", rest));
   return groups.length >= 2 ? groups : null;
 }

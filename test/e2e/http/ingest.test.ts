@@ -3,9 +3,11 @@ import { createIngestRoute } from "../../../src/adapters/http/ingest.ts";
 import { createMetrics, type HttpMetrics } from "../../../src/adapters/http/metrics.ts";
 import { createHttpServer, type HttpServer } from "../../../src/adapters/http/server.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import { openDatabase } from "../../../src/store/database.ts";
 import { createTokenRepository } from "../../../src/store/token-repository.ts";
 import { ensureDefaultWorkspace, ensureWorkspace } from "../../../src/store/workspaces.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
+import { holdWriteLock } from "../../helpers/locks.ts";
 
 describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
   let test: TestDatabase;
@@ -77,6 +79,34 @@ describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
       const basic = await post(body([lead("a")]), { authorization: `Basic ${Buffer.from("a:b").toString("base64")}` });
       expect(basic.status).toBe(401);
       expect(await count()).toBe(0);
+    });
+
+    it("refuses every near miss of a real token: empty, truncated, prefix-only, too long, another case", async () => {
+      const last = token.at(-1) === "A" ? "B" : "A";
+      const nearMisses = [
+        "Bearer",
+        "Bearer ",
+        "Bearer tdm_",
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token.slice(0, 8)}`,
+        `Bearer ${token.slice(0, token.length / 2)}`,
+        `Bearer ${token}${token.slice(4)}`,
+        `Bearer ${token.slice(0, -1)}${last}`,
+        `Bearer ${token.toUpperCase()}`,
+        `Bearer ${token.slice(4)}`,
+        `Bearer ${token} ${token}`,
+        `Token ${token}`,
+        token,
+        "",
+      ];
+      for (const header of nearMisses) {
+        const response = await post(body([lead("a")]), { authorization: header });
+        expect(response.status, `Authorization: ${header.slice(0, 20)}…`).toBe(401);
+        expect((await json(response)).error).toMatch(/^(missing ingest token|invalid or revoked ingest token)/);
+      }
+      expect(await count()).toBe(0);
+      // the unaltered token goes through: the near misses failed for their token alone
+      expect((await post(body([lead("a")]), auth())).status).toBe(200);
     });
 
     it("records when a token was last used", async () => {
@@ -180,6 +210,41 @@ describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
       expect(await (await post(body([lead("z", { external_id: "shared" })]), auth())).json()).toMatchObject({
         inserted: 1,
       });
+    });
+
+    it("waits its turn while another writer holds the lock, and goes through once it is free", async () => {
+      const lock = await holdWriteLock(dialect, test.url, "queued");
+      const answered = post(body([lead("q", { external_id: "queued" })]), auth());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lock.release();
+      const response = await answered;
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({ inserted: 1, duplicates: 0, rejected: 0 });
+    });
+
+    it("answers 503 with Retry-After, and writes nothing, when the lock stays taken past its wait", async () => {
+      const impatient = await openDatabase(test.url, { migrate: false, writeWaitMs: 300 });
+      const logger = createLogger("silent");
+      const busyServer = createHttpServer([createIngestRoute({ db: impatient, logger })], { logger });
+      const port = await busyServer.listen(0, "127.0.0.1");
+      const lock = await holdWriteLock(dialect, test.url, "busy-1");
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/facts`, {
+          method: "POST",
+          headers: { ...auth(), "content-type": "application/json" },
+          body: body([lead("b", { external_id: "busy-1" }), lead("c", { external_id: "busy-2" })]),
+        });
+        expect(response.status).toBe(503);
+        expect(response.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+        const answer = await json(response);
+        expect(answer.error).toMatch(/^the database is busy with another write/);
+        expect(JSON.stringify(answer)).not.toMatch(/SQLITE|P\d{4}|55P03|lock_timeout|stack/i);
+      } finally {
+        await lock.release();
+        await busyServer.close(1000);
+        await impatient.close();
+      }
+      expect(await count()).toBe(0);
     });
 
     it("counts ingested, duplicate and rejected facts in the metrics", async () => {

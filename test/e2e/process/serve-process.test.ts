@@ -1,47 +1,43 @@
 // `tandem serve` as a real process, as `npm start` runs it with an empty environment:
-// local mode, /healthz answers, SIGTERM stops it cleanly.
-import { spawn } from "node:child_process";
+// local mode, /healthz answers, SIGTERM stops it cleanly; a port it cannot have stops
+// start-up with one line.
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-
-const bin = path.resolve(import.meta.dirname, "../../../src/bin/tandem.mjs");
+import { baseEnv, spawnTandem } from "../../helpers/tandem-process.ts";
 
 describe("tandem serve as a process", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "tandem-serve-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("starts in local mode on an empty database, answers /healthz, and exits 0 on SIGTERM", async () => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "0", LOG_LEVEL: "info" };
-    const child = spawn(process.execPath, [bin, "serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /local mode .* on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) {
-          clearInterval(timer);
-          resolve(Number(match[1]));
-        }
-      }, 100);
-      child.on("exit", () => {
-        clearInterval(timer);
-        reject(new Error(`serve exited early:\n${stderr}`));
-      });
-    });
+    const serve = spawnTandem(["serve"], { cwd: dir, env: baseEnv({ PORT: "0" }) });
+    const [, port] = await serve.waitForStderr(/local mode .* on http:\/\/127\.0\.0\.1:(\d+)/, 120_000);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", database: "sqlite" });
-    expect(stderr).toContain("loaded the demo data set");
+    expect(serve.stderr()).toContain("loaded the demo data set");
 
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('"msg":"shutting down","signal":"SIGTERM"');
+    serve.child.kill("SIGTERM");
+    expect(await serve.exited).toBe(0);
+    expect(serve.stderr()).toContain('"msg":"shutting down","signal":"SIGTERM"');
+  }, 120_000);
+
+  it("says in one line that the port is taken, with no stack trace, and exits 1", async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const serve = spawnTandem(["serve"], { cwd: dir, env: baseEnv({ PORT: String(port), LOG_LEVEL: "silent" }) });
+      expect(await serve.exited).toBe(1);
+      expect(serve.stderr()).toBe(
+        `tandem: port ${port} is already in use (another Tandem, or another program); set PORT to a free port\n`,
+      );
+    } finally {
+      squatter.close();
+    }
   }, 120_000);
 });

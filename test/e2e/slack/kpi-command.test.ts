@@ -115,10 +115,33 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
     const long = answerText(await server.kpi("cac ".repeat(20_000)));
     expect(long).toContain("Tandem reads commands of up to 1,000 characters");
     expect(long).not.toContain("cac cac");
-    // 999 characters: the metric, then spaces Slack would keep
+    // 998 characters: the metric, spaces Slack would keep, a period
     const underCap = `cac${" ".repeat(988)}2026-09`;
     expect(underCap.length).toBe(998);
     expect(answerText(await server.kpi(underCap))).toContain("5,000");
+  });
+
+  it("never echoes a NUL, an escape sequence or another control character back", async () => {
+    const strings = (value: unknown): string[] =>
+      typeof value === "string"
+        ? [value]
+        : Array.isArray(value)
+          ? value.flatMap(strings)
+          : typeof value === "object" && value !== null
+            ? Object.values(value).flatMap(strings)
+            : [];
+    for (const text of [
+      "ca\u0000ck 2026-09",
+      "cac 2026-1\u00003",
+      "compare marketing fin\u001b[31mance\u0007",
+      "join mar\u202eketing\u0000",
+      "\u0000",
+    ]) {
+      const answer = await server.kpi(text);
+      for (const part of strings(answer)) expect(part).not.toMatch(/(?![\t\n])[\p{Cc}\p{Bidi_Control}]/u);
+    }
+    // what is left of the text is still quoted back
+    expect(answerText(await server.kpi("compare marketing fin\u0000ance"))).toContain("finance");
   });
 
   it("names the departments for an unknown one in compare", async () => {

@@ -124,4 +124,44 @@ describe.each(DIALECTS)("Slack OAuth install (%s)", (dialect) => {
     expect(response.status).toBe(200);
     expect(response.text).toBe("");
   });
+
+  it("refuses every near miss of the install state: empty, truncated, prefix-only, too long, no or another cookie", async () => {
+    server.fake.oauthCodes.set("code-gamma", {
+      team: { id: "TGAMMA", name: "Gamma" },
+      userId: "UG1",
+      botToken: "xoxb-gamma-secret-token",
+    });
+    const begin = async () => {
+      const start = await fetch(`${server.url}/slack/install`, { redirect: "manual" });
+      const state = new URL(start.headers.get("location") ?? "").searchParams.get("state") ?? "";
+      return { state, cookie: (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "" };
+    };
+    const callback = (state: string, cookie: string) =>
+      fetch(`${server.url}/slack/oauth_redirect?code=code-gamma&state=${encodeURIComponent(state)}`, {
+        headers: cookie ? { cookie } : {},
+        redirect: "manual",
+      });
+    const mine = await begin();
+    const theirs = await begin();
+    const [name, value = ""] = mine.cookie.split("=");
+    const nearMisses: [string, string][] = [
+      ["", mine.cookie],
+      [mine.state.slice(0, -1), mine.cookie],
+      [mine.state.slice(0, 10), mine.cookie],
+      [`${mine.state}x`, mine.cookie],
+      [mine.state, ""],
+      [mine.state, theirs.cookie],
+      [mine.state, `${name}=${value.slice(0, -1)}`],
+      [mine.state, `${name}=`],
+      [theirs.state, mine.cookie],
+    ];
+    for (const [state, cookie] of nearMisses) {
+      const response = await callback(state, cookie);
+      expect(response.status, `state ${state.slice(0, 12)}…, cookie ${cookie.slice(0, 20)}…`).toBe(400);
+    }
+    expect(await server.ctx.db.prisma.installation.count({ where: { teamId: "TGAMMA" } })).toBe(0);
+    // the unaltered pair installs: the near misses failed for their state alone
+    expect((await callback(mine.state, mine.cookie)).status).toBe(200);
+    expect(await server.ctx.db.prisma.installation.count({ where: { teamId: "TGAMMA" } })).toBe(1);
+  });
 });

@@ -212,4 +212,28 @@ describe.each(DIALECTS)("pulses in Slack (%s)", (dialect) => {
     expect(text).not.toContain("Mean");
     expect(text).not.toContain("Strongly agree");
   });
+
+  it("answers 'not found' to buttons and commands carrying ids no record can have", async () => {
+    const pulse = await postPulse("Ids from outside are checked.");
+    const where = { userId: "UIDS0001", channelId: pulse.channelId, ts: pulse.ts };
+    const button = (actionId: string) => ({ blockId: "b", actionId, value: "4", label: "x" });
+    const replyText = (reply: Record<string, unknown>) => JSON.stringify(reply);
+    for (const actionId of [
+      "pulse:100000000000000000000000:1:3",
+      "pulse:2147483648:1:3",
+      `pulse:${pulse.pulseId}:99999999999999999999:3`,
+      "pulse_text:100000000000000000000000:1",
+    ]) {
+      const reply = replyText(await server.click(button(actionId), where));
+      expect(reply).toContain("I can't find that pulse any more.");
+      expect(reply).not.toMatch(/something went wrong/i);
+    }
+    for (const actionId of ["ritual:100000000000000000000000:0", "ritual_decide:100000000000000000000000"]) {
+      expect(replyText(await server.click(button(actionId), where))).toContain("I can't find that ritual any more.");
+    }
+    for (const text of ["close 1e23", "results 100000000000000000000000", "stop -1", "answer 2147483648 1 4"]) {
+      const reply = JSON.stringify(await server.pulse(text, { channelId: pulse.channelId }));
+      expect(reply).toMatch(/There is no pulse (#-?\d+|with that number) here\./);
+    }
+  });
 });

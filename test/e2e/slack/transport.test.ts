@@ -30,6 +30,61 @@ describe("POST /slack/events", () => {
     await nothingHappened();
   });
 
+  it("refuses every near miss of the right signature: empty, bare v0=, truncated, prefix-only, too long, another case", async () => {
+    const body = command("join sales");
+    const good = slackSignatureHeaders(SIGNING_SECRET, body);
+    const right = good["x-slack-signature"] as string;
+    const nearMisses = [
+      "",
+      "v0=",
+      "v0",
+      right.slice(0, -1),
+      right.slice(0, 10),
+      right.slice(0, right.length / 2),
+      `${right}0`,
+      `${right}${right.slice(3)}`,
+      right.toUpperCase(),
+      `v1=${right.slice(3)}`,
+      right.slice(3),
+    ];
+    for (const signature of nearMisses) {
+      server.fake.reset();
+      const response = await fetch(events, {
+        method: "POST",
+        headers: { ...good, "x-slack-signature": signature, "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+      expect(response.status, `signature ${JSON.stringify(signature)}`).toBe(401);
+      await nothingHappened();
+    }
+    // an empty timestamp, or none, with the right signature for it
+    for (const timestamp of ["", "0", "-1", "1e3"]) {
+      const response = await fetch(events, {
+        method: "POST",
+        headers: {
+          ...slackSignatureHeaders(SIGNING_SECRET, body, Number(timestamp) || 0),
+          "x-slack-request-timestamp": timestamp,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body,
+      });
+      expect(response.status, `timestamp ${JSON.stringify(timestamp)}`).toBe(401);
+    }
+    // the unaltered request goes through: the near misses failed for their signature alone
+    server.fake.reset();
+    const accepted = await fetch(events, {
+      method: "POST",
+      headers: { ...good, "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    expect(accepted.status).toBe(200);
+    await server.fake.waitFor(() => server.fake.responses.find((r) => r.id === "t"));
+    expect(await server.ctx.db.prisma.auditLog.count()).toBe(1);
+    await server.ctx.db.prisma.auditLog.deleteMany({});
+    await server.ctx.db.prisma.member.deleteMany({});
+    server.fake.reset();
+  });
+
   it("refuses a correctly signed request that is 10 minutes old", async () => {
     server.fake.reset();
     const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;

@@ -3,6 +3,7 @@
 // is the activities' serviceUrl.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../../helpers/databases.ts";
+import { holdWriteLock } from "../../helpers/locks.ts";
 import { seedFunnel } from "../slack/slack-server.ts";
 import {
   BOT,
@@ -106,6 +107,25 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
     const text = cardText(await server.ask("kpi new_revnue 2026-09"));
     expect(text).toContain("Did you mean: new_revenue?");
     expect(text).not.toMatch(/error|stack/i);
+  });
+
+  it("never echoes a NUL or another control character back into the card", async () => {
+    for (const text of ["kpi ca\u0000ck", "kpi compare marketing fin\u001b[2Jance", "pulse close \u0000"]) {
+      const card = await server.ask(text, { conversation: PERSONAL, mention: false });
+      expect(JSON.stringify(card)).not.toMatch(/\\u00[01][0-9a-f]|\\u007f|\\u202e/i);
+    }
+    expect(cardText(await server.ask("kpi ca\u0000ck", { conversation: PERSONAL, mention: false }))).toContain("cack");
+  });
+
+  it("answers while another process holds the write lock (an import), in a conversation it knows", async () => {
+    await server.ask("kpi help", { conversation: PERSONAL, mention: false });
+    const lock = await holdWriteLock(dialect, server.test.url);
+    try {
+      const card = await server.ask("kpi new_revenue 2026-09", { conversation: PERSONAL, mention: false });
+      expect(cardText(card)).toContain("157,500");
+    } finally {
+      await lock.release();
+    }
   });
 
   it("stores one reference per conversation it hears from: the channel, not the thread", async () => {

@@ -237,6 +237,18 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
 
     const back = await click("cara", `pulse_view:${pulse.id}`, {}, pulse.messageId);
     expect(cardText(back.value as Card)).toContain("1 answer so far");
+
+    // only the words change: that is a changed answer, said as such, still counted once
+    const edit = (answer: string) =>
+      click("ben", `pulse_text_answer:${pulse.id}:${question.id}`, { answer }, pulse.messageId);
+    const changed = await edit("Fewer meetings, more joint planning.");
+    expect(cardText(changed.value as Card)).toContain(
+      "Changed: your answer is now “Fewer meetings, more joint planning.”",
+    );
+    const again = await edit("Fewer meetings, more joint planning.");
+    expect(cardText(again.value as Card)).toContain("You had already answered");
+    const rows = await server.ctx.db.prisma.pulseResponse.findMany({ where: { questionId: question.id } });
+    expect(rows.map((row) => row.text)).toEqual(["Fewer meetings, more joint planning."]);
   });
 
   it("answers a button it does not know, or a malformed action, without failing", async () => {
@@ -257,6 +269,34 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
     });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.text)).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
+  });
+
+  it("answers 'not found' to pulse numbers no pulse can have, typed or in a button's data", async () => {
+    for (const id of ["1e23", "100000000000000000000000", "-1", "1.5", "0", "2147483648"]) {
+      for (const verb of ["close", "results", "stop"]) {
+        const reply = cardText(await server.ask(`pulse ${verb} ${id}`));
+        expect(reply).toMatch(/There is no pulse (#-?\d+|with that number) here\./);
+        expect(reply).not.toMatch(/something went wrong/i);
+      }
+      expect(cardText(await server.ask(`pulse answer ${id} 1 4`))).toMatch(/There is no pulse/);
+    }
+    const pulse = await latestPulse();
+    const question = pulse.questions[0]?.id ?? 1;
+    for (const verb of [
+      `pulse:100000000000000000000000:${question}`,
+      `pulse:2147483648:${question}`,
+      `pulse:${pulse.id}:99999999999999999999`,
+      `pulse_text_answer:100000000000000000000000:${question}`,
+    ]) {
+      const answer = await click("ben", verb, { value: "4", answer: "words" }, pulse.messageId);
+      expect(answer).toMatchObject({ statusCode: 200, value: "I can't find that pulse any more." });
+    }
+    for (const verb of ["pulse_text:100000000000000000000000:1", "pulse_view:100000000000000000000000"]) {
+      expect(await click("ben", verb, {}, pulse.messageId)).toMatchObject({
+        statusCode: 200,
+        value: "This button is no longer in use.",
+      });
+    }
   });
 
   it("sent and answered only with cards that Microsoft's adaptivecards package accepts as 1.5", () => {

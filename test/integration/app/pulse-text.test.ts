@@ -57,6 +57,32 @@ describe("/pulse in the console", () => {
     expect(again.visibility).toBe("private");
   });
 
+  it("bounds every text it takes: questions, template names, answers", async () => {
+    const long = "How well did we work together? ".repeat(400);
+    await expect(handlePulseText(`"${long}"`, caller("console"), services.pulses)).rejects.toThrow(
+      "That pulse can't be created: question 1: at most 300 characters.",
+    );
+    const unknown = handlePulseText(`template ${"t".repeat(10_000)}`, caller("console"), services.pulses);
+    await expect(unknown).rejects.toThrow(/^There is no pulse template “t{59}…”\.$/);
+    const posted = toPlainText(await handlePulseText('"Say it in words" named', caller("console"), services.pulses));
+    const id = Number(/Pulse #(\d+)/.exec(posted)?.[1]);
+    const pulse = await services.pulses.store.get(id);
+    if (!pulse) throw new Error("no pulse");
+    // the quick pulse is a 1–5 question: a long "answer" is not one of its answers
+    await expect(
+      handlePulseText(`answer ${id} 1 ${"x".repeat(100_000)}`, caller("u9"), services.pulses),
+    ).rejects.toThrow("That isn't one of this question's answers.");
+  });
+
+  it("answers 'not found' for pulse numbers no pulse can have", async () => {
+    for (const text of ["close 1e23", "results 100000000000000000000000", "stop -1", "close 0", "results 2147483648"]) {
+      await expect(handlePulseText(text, caller("console"), services.pulses)).rejects.toMatchObject({
+        code: "not_found",
+        message: expect.stringMatching(/^There is no pulse (#-?\d+|with that number) here\.$/),
+      });
+    }
+  });
+
   it("lists the templates and explains the grammar", async () => {
     expect((await handlePulseText("templates", caller("console"), services.pulses)).text).toContain("handoff");
     expect((await handlePulseText("", caller("console"), services.pulses)).text).toContain("Pulse surveys");

@@ -161,4 +161,27 @@ describe.each(DIALECTS)("tandem import on %s", (dialect) => {
     expect(result.code).toBe(1);
     expect(result.err).toContain("usage: tandem import FILE [--skip-invalid]");
   });
+
+  it("says in one line that there is nothing to import for an empty file or a header alone, and exits 0", async () => {
+    for (const [name, text, why] of [
+      ["zero.csv", "", "zero.csv is empty"],
+      ["header.csv", `${HEADER}\r\n`, "header.csv holds no facts"],
+      ["blank.ndjson", "\n\n", "blank.ndjson holds no facts"],
+      ["none.json", '{"facts": []}', "none.json holds no facts"],
+    ] as const) {
+      const { code, out, err } = await tandem(file(name, text));
+      expect(code).toBe(0);
+      expect(out).toBe(`nothing to import: ${path.join(dir, why)} (inserted 0, duplicates 0, rejected 0)\n`);
+      expect(err).toBe("");
+    }
+  });
+
+  it("parses --wait, and refuses a wait that is not a number of seconds", async () => {
+    for (const bad of ["soon", "-1", "1.5", "999999"]) {
+      const { code, err } = await tandem(file("w.csv", `${HEADER}\n`), "--wait", bad);
+      expect(code).toBe(1);
+      expect(err).toMatch(/^tandem: --wait expects a number of seconds, 0 to 99999\n/);
+    }
+    expect((await tandem(file("w.csv", `${HEADER}\n`), "--wait", "0")).code).toBe(0);
+  });
 });

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/store/database.ts";
 import { applyMigrations } from "../../../src/store/migrate.ts";
+import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { createEmptyDatabaseUrl, DIALECTS } from "../../helpers/databases.ts";
+import { holdWriteLock } from "../../helpers/locks.ts";
 
 describe.each(DIALECTS)("migration runner on %s", (dialect) => {
   const drops: (() => Promise<void>)[] = [];
@@ -36,5 +38,22 @@ describe.each(DIALECTS)("migration runner on %s", (dialect) => {
     const reports = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)]);
     const appliedCount = reports.reduce((sum, report) => sum + report.applied.length, 0);
     expect(appliedCount).toBe(reports[0] ? reports[0].applied.length + reports[0].alreadyApplied : 0);
+  });
+
+  it("needs no lock when nothing is pending, so a process starts while an import writes", async () => {
+    const { url, drop } = await createEmptyDatabaseUrl(dialect);
+    drops.push(drop);
+    const first = await applyMigrations(url);
+    const db = await openDatabase(url, { migrate: false });
+    await ensureDefaultWorkspace(db.prisma, "UTC");
+    await db.close();
+    const lock = await holdWriteLock(dialect, url);
+    try {
+      // not even a moment's wait is allowed: a write lock would be refused at once
+      const report = await applyMigrations(url, undefined, { writeWaitMs: 0 });
+      expect(report).toEqual({ applied: [], alreadyApplied: first.applied.length });
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -1,9 +1,9 @@
 // `tandem config apply FILE | export | validate FILE`: metrics as code. Apply is all
 // or nothing: any error in the file → every error listed, exit 1, nothing stored.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { type AppContext, openContext } from "../../../app/context.ts";
-import { type ConfigIssue, validateMetricsConfig } from "../../../config/metrics-config.ts";
+import { type ConfigIssue, MAX_CONFIG_BYTES, tooLarge, validateMetricsConfig } from "../../../config/metrics-config.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import { type ApplyReport, applyMetricsConfig, exportMetricsConfig } from "../../../store/kpi-settings.ts";
 import type { CliCommand } from "../io.ts";
@@ -84,10 +84,14 @@ function parseArgs(args: string[]): { positional: string[]; workspace: number | 
   return { positional, workspace };
 }
 
+/** The file's text, refused before it is read when it is over MAX_CONFIG_BYTES. */
 async function readConfigFile(file: string): Promise<string> {
   try {
+    const { size } = await stat(file);
+    if (size > MAX_CONFIG_BYTES) throw new AppError(ErrorCode.InvalidInput, `${file}: ${tooLarge(size)}`);
     return await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;

@@ -3,6 +3,8 @@
 import { openContext } from "../../../app/context.ts";
 import { isDatabaseEmpty, loadDemo } from "../../../app/load-demo.ts";
 import { hasChatCredentials, startServer } from "../../../app/server-app.ts";
+import { isAppError } from "../../../core/errors.ts";
+import { SERVER_WRITE_WAIT_MS } from "../../../store/busy.ts";
 import { runConsole } from "../../console/console.ts";
 import type { CliCommand } from "../io.ts";
 
@@ -11,13 +13,26 @@ export const serveCommand: CliCommand = {
   usage: "tandem serve",
   summary: "run the bot (what npm start runs)",
   async run(_args, io) {
-    const ctx = await openContext();
+    // The server never waits long for SQLite's write lock (store/busy.ts).
+    const ctx = await openContext({ writeWaitMs: SERVER_WRITE_WAIT_MS });
     const local = !hasChatCredentials(ctx.env);
     if (local && (await isDatabaseEmpty(ctx.db, ctx.workspace.id))) {
-      const loaded = await loadDemo(ctx);
-      ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+      try {
+        const loaded = await loadDemo(ctx);
+        ctx.logger.info("local mode: loaded the demo data set", { inserted: loaded.inserted });
+      } catch (error) {
+        // An import is writing to the empty database: serve it as it is.
+        if (!isAppError(error) || error.code !== "unavailable") throw error;
+        ctx.logger.warn("local mode: the demo data set was not loaded, the database is busy", {
+          error: error.message,
+        });
+      }
     }
-    const server = await startServer(ctx);
+    const server = await startServer(ctx).catch(async (error: unknown) => {
+      // e.g. the port is taken: nothing must keep the process alive after the one-line error
+      await ctx.close();
+      throw error;
+    });
     if (local) {
       io.err(
         `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +

@@ -9,6 +9,7 @@ import { isAppError } from "../../../core/errors.ts";
 import type { Message } from "../../../core/messages/model.ts";
 import {
   closedRefusal,
+  note,
   parsePulseChoiceId,
   parsePulseTextActionId,
   pulseMessage,
@@ -122,7 +123,10 @@ export function registerPulseActions(app: App, env: SlackEnv, services: PulseSer
     const question = pulse?.questions.find((q) => q.id === ids.questionId);
     const channelId = body.channel?.id ?? body.container?.channel_id ?? "";
     const messageTs = body.message?.ts ?? body.container?.message_ts ?? "";
-    if (!pulse || !question) return;
+    if (!pulse || !question) {
+      await respond(privately(note("I can't find that pulse any more.")));
+      return;
+    }
     if (pulse.status !== "open" || services.pulses.clock.now() >= pulse.closesAt) {
       await respond(privately(closedRefusal(pulse, await services.pulses.store.zone(pulse.workspaceId))));
       return;

@@ -45,7 +45,11 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
     await ack();
     const ritualId = parseDecideActionId(action.action_id);
     const ritual = ritualId === null ? null : await services.rituals.store.get(ritualId);
-    if (!ritual) return;
+    if (!ritual) {
+      const text = "I can't find that ritual any more.";
+      await respond(privately(makeMessage([{ type: "section", text }], { visibility: "private" })));
+      return;
+    }
     const metricName = await services.metricName(ritual.workspaceId, ritual.metricKey);
     if (ritual.status !== "open") {
       const text = `A decision on *${metricName}* is already recorded: “${ritual.decision ?? ""}”.`;

@@ -109,6 +109,54 @@ describe.each(DIALECTS)("tandem config on %s", (dialect) => {
     expect(result.stderr).toBe(`tandem: cannot read ${missing}: no such file\n`);
   });
 
+  it("refuses a file over 256 KB before reading it, in one line, and applies nothing", async () => {
+    const big = path.join(dir, "big.yaml");
+    writeFileSync(big, `version: 1\nadmins:\n${"  - U0123456789\n".repeat(20_000)}`);
+    for (const action of ["validate", "apply"]) {
+      const result = await cli("config", action, big);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`tandem: ${big}: the file is 313 KB; a metrics config is at most 256 KB\n`);
+    }
+    expect(validateMetricsConfig("x".repeat(256 * 1024 + 1))).toMatchObject({
+      ok: false,
+      errors: ["the file is 256 KB; a metrics config is at most 256 KB"],
+    });
+  });
+
+  it("refuses aliases that expand without bound (a billion laughs), and nesting too deep to read", async () => {
+    const laughs = [
+      "version: 1",
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...["b", "c", "d", "e", "f", "g", "h"].map(
+        (name, i) => `${name}: &${name} [${Array(9).fill(`*${"abcdefg"[i]}`).join(",")}]`,
+      ),
+    ].join("\n");
+    const bomb = path.join(dir, "bomb.yaml");
+    writeFileSync(bomb, laughs);
+    const result = await cli("config", "validate", bomb);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("aliases (*name) expand to too much; each may stand for at most 100 copies");
+    // a few aliases stay fine
+    expect(
+      validateMetricsConfig("version: 1\nadmins: &people [U1, U2]\ndepartments:\n  ops: Operations\n"),
+    ).toMatchObject({ ok: true });
+    const deep = path.join(dir, "deep.yaml");
+    writeFileSync(deep, `version: 1\nadmins: ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`);
+    const nested = await cli("config", "validate", deep);
+    expect(nested.code).toBe(1);
+    expect(nested.stderr).toMatch(/deep\.yaml:2: YAML syntax: /);
+    expect(nested.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("finds a key written twice among thousands in one pass", () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `  d${i}: Department ${i}`);
+    keys.push("  d17: Again");
+    expect(validateMetricsConfig(`version: 1\ndepartments:\n${keys.join("\n")}\n`)).toMatchObject({
+      ok: false,
+      errors: ["line 5003: YAML syntax: Map keys must be unique"],
+    });
+  });
+
   it("explains how to call it", async () => {
     const result = await cli("config");
     expect(result.code).toBe(1);

@@ -52,4 +52,25 @@ describe("Slack request signatures", () => {
     });
     expect(check({})).toEqual({ ok: false, reason: "missing headers" });
   });
+
+  it("refuses every near miss of the right signature, whichever side a prefix test would look from", () => {
+    const headers = slackSignatureHeaders(secret, body, now / 1000);
+    const right = headers["x-slack-signature"] as string;
+    expect(check(headers).ok).toBe(true);
+    for (const signature of [
+      "",
+      "v0=",
+      right.slice(0, -1),
+      right.slice(0, 4),
+      `${right}0`,
+      `${right}${right}`,
+      right.toUpperCase(),
+      right.replace(/^v0=/, "v1="),
+    ]) {
+      expect(check({ ...headers, "x-slack-signature": signature }), JSON.stringify(signature)).toEqual({
+        ok: false,
+        reason: "bad signature",
+      });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   FACT_FIELDS,
   type FieldError,
+  MIN_YEAR,
   parseFact,
   parseOccurredAt,
   plainInstantMs,
@@ -250,6 +251,31 @@ describe("parseFact: time", () => {
     ]);
   });
 
+  it("refuses UTC offsets beyond ±14:00 (the widest real zones) on the fast path and luxon's", () => {
+    // +14:01 and +05:60 have ordinary parts (the fast path); +25:00 goes to luxon
+    for (const offset of ["+25:00", "-25:00", "+14:01", "-14:30", "+15", "+05:60", "+9959"]) {
+      expect(parseOccurredAt(`2026-09-14T10:30:00${offset}`, UTC)).toBe(
+        `UTC offset ${offset} is out of range (-14:00 to +14:00)`,
+      );
+    }
+    expect(errorsOf({ ...base, occurred_at: "2026-09-14T10:30+25:00" })).toEqual([
+      { field: "occurred_at", message: "UTC offset +25:00 is out of range (-14:00 to +14:00)" },
+    ]);
+    expect(parseOccurredAt("2026-09-14T10:30:00+14:00", UTC)).toBe(Date.parse("2026-09-13T20:30:00Z"));
+    expect(parseOccurredAt("2026-09-14T10:30:00-14:00", UTC)).toBe(Date.parse("2026-09-15T00:30:00Z"));
+    expect(parseOccurredAt("2026-09-14T10:30:00-1200", UTC)).toBe(Date.parse("2026-09-14T22:30:00Z"));
+  });
+
+  it("refuses years before 1900, as instants and as bare dates", () => {
+    expect(parseOccurredAt("0000-01-01T00:00:00Z", UTC)).toBe("year 0000 is out of range (1900 to 9999)");
+    expect(parseOccurredAt("0000-01-01", UTC)).toBe("year 0000 is out of range (1900 to 9999)");
+    expect(parseOccurredAt("0000-02-30T25:00:00+25:00", UTC)).toBe("year 0000 is out of range (1900 to 9999)");
+    expect(parseOccurredAt("1899-12-31T23:59:59Z", UTC)).toBe("year 1899 is out of range (1900 to 9999)");
+    expect(parseOccurredAt("1900-01-01T00:00:00Z", UTC)).toBe(Date.UTC(1900, 0, 1));
+    expect(parseOccurredAt("1900-01-01", UTC)).toBe(Date.UTC(1900, 0, 1));
+    expect(parseOccurredAt("9999-12-31T23:59:59Z", UTC)).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+  });
+
   it("computes ordinary instants exactly as luxon does (the fast path)", () => {
     const two = (n: number) => String(n).padStart(2, "0");
     const instant = fc
@@ -262,8 +288,8 @@ describe("parseFact: time", () => {
         second: fc.option(fc.integer({ min: 0, max: 60 })),
         fraction: fc.option(fc.stringMatching(/^\d{1,9}$/)),
         offset: fc.oneof(
-          fc.constant("Z"),
-          fc.constant("z"),
+          fc.constant({ text: "Z", inRange: true }),
+          fc.constant({ text: "z", inRange: true }),
           fc
             .record({
               sign: fc.constantFrom("+", "-"),
@@ -271,21 +297,32 @@ describe("parseFact: time", () => {
               minutes: fc.option(fc.integer({ min: 0, max: 60 })),
               colon: fc.boolean(),
             })
-            .map(({ sign, hours, minutes, colon }) =>
-              minutes === null ? `${sign}${two(hours)}` : `${sign}${two(hours)}${colon ? ":" : ""}${two(minutes)}`,
-            ),
+            .map(({ sign, hours, minutes, colon }) => ({
+              text:
+                minutes === null ? `${sign}${two(hours)}` : `${sign}${two(hours)}${colon ? ":" : ""}${two(minutes)}`,
+              inRange: (minutes ?? 0) < 60 && hours * 60 + (minutes ?? 0) <= 14 * 60,
+            })),
         ),
         separator: fc.constantFrom("T", " "),
       })
       .map((p) => {
         const seconds = p.second === null ? "" : `:${two(p.second)}${p.fraction === null ? "" : `.${p.fraction}`}`;
-        return `${String(p.year).padStart(4, "0")}-${two(p.month)}-${two(p.day)}${p.separator}${two(p.hour)}:${two(p.minute)}${seconds}${p.offset}`;
+        const year = String(p.year).padStart(4, "0");
+        const text = `${year}-${two(p.month)}-${two(p.day)}${p.separator}${two(p.hour)}:${two(p.minute)}${seconds}${p.offset.text}`;
+        // years before 1900 and offsets beyond ±14:00 are refused before luxon is asked
+        const refused =
+          p.year < MIN_YEAR
+            ? `year ${year} is out of range (1900 to 9999)`
+            : p.offset.inRange
+              ? null
+              : `UTC offset ${p.offset.text} is out of range (-14:00 to +14:00)`;
+        return { text, refused };
       });
     fc.assert(
-      fc.property(instant, (text) => {
+      fc.property(instant, ({ text, refused }) => {
         const viaLuxon = DateTime.fromISO(text.replace(" ", "T"), { setZone: true });
         const expected = viaLuxon.isValid ? viaLuxon.toMillis() : `not a real date-time: ${JSON.stringify(text)}`;
-        expect(parseOccurredAt(text, UTC)).toBe(expected);
+        expect(parseOccurredAt(text, UTC)).toBe(refused ?? expected);
         const fast = plainInstantMs(text);
         if (fast !== undefined) expect(fast).toBe(viaLuxon.toMillis());
       }),

@@ -138,6 +138,7 @@ describe("metricBreakdowns", () => {
         marketing: { sum: 0, count: 0 },
         // two answers could be told apart: hidden, as in pulse results
         product: { sum: 9, count: 2 },
+        success: { sum: 4, count: 1 },
       },
     });
     expect(b).toEqual({
@@ -156,22 +157,58 @@ describe("metricBreakdowns", () => {
         sales: { sum: 20, count: 5 },
         marketing: { sum: 16, count: 4 },
         product: { sum: 9, count: 3 },
-        support: { sum: 8, count: 2 },
+        support: { sum: 9, count: 3 },
       },
     };
-    expect(Object.keys(metricBreakdowns(measures, 5).collaboration_score ?? {})).toEqual(["sales"]);
-    expect(Object.keys(metricBreakdowns(measures, 4).collaboration_score ?? {})).toEqual(["sales", "marketing"]);
+    const shown = (min: number) => Object.keys(metricBreakdowns(measures, min).collaboration_score ?? {});
     // exactly the minimum is shown, one below is not
-    expect(Object.keys(metricBreakdowns(measures, 3).collaboration_score ?? {})).toEqual([
-      "sales",
-      "marketing",
-      "product",
-    ]);
-    expect(Object.keys(metricBreakdowns(measures, 1).collaboration_score ?? {})).toEqual([
-      "sales",
-      "marketing",
-      "product",
-    ]);
+    expect(shown(5)).toEqual(["sales"]);
+    expect(shown(4)).toEqual(["sales", "marketing"]);
+    expect(shown(3)).toEqual(["sales", "marketing", "product", "support"]);
+    expect(shown(1)).toEqual(["sales", "marketing", "product", "support"]);
+  });
+
+  const collaboration = (byDepartment: Record<string, number>) =>
+    metricBreakdowns({
+      ...emptyMeasures(),
+      collaborationByDepartment: Object.fromEntries(
+        Object.entries(byDepartment).map(([key, count]) => [key, { sum: 4 * count, count }]),
+      ),
+    }).collaboration_score;
+
+  it("shows a department's collaboration score from exactly 3 answers, never 2", () => {
+    expect(collaboration({ sales: 3, marketing: 3 })).toEqual({ sales: 4, marketing: 4 });
+    // marketing's 2 are left out, and sales' 3 with them: the overall score minus sales would give them away
+    expect(collaboration({ sales: 3, marketing: 2 })).toEqual({});
+    // marketing and product together are 3: enough to stay apart as the remainder
+    expect(collaboration({ sales: 3, marketing: 2, product: 1 })).toEqual({ sales: 4 });
+    // a remainder of exactly 3 may stay together
+    expect(collaboration({ sales: 4, marketing: 3, product: 2, success: 1 })).toEqual({ sales: 4, marketing: 4 });
+    expect(collaboration({ sales: 4, marketing: 3, product: 2 })).toEqual({ sales: 4 });
+  });
+
+  it("shows no collaboration score at all below 3 answers, as a pulse would not", () => {
+    const score = (sum: number, count: number) =>
+      values({ collaborationSum: sum, collaborationCount: count }).collaboration_score;
+    expect(score(12, 3)).toBe(4);
+    expect(score(8, 2)).toBeNull();
+  });
+
+  it("shows no collaboration score below the workspace's own pulse minimum", () => {
+    const score = (count: number, pulseMinGroupSize: number) =>
+      metricValues({
+        current: { ...emptyMeasures(), collaborationSum: 4 * count, collaborationCount: count },
+        recurring: emptyRecurring(),
+        churnWindow: emptyRecurring(),
+        previousNewRevenue: null,
+        previousMrr: null,
+        grossMargin: 1,
+        pulseMinGroupSize,
+      }).collaboration_score;
+    expect(score(5, 5)).toBe(4);
+    expect(score(4, 5)).toBeNull();
+    // never below 3, whatever the setting says
+    expect(score(2, 1)).toBeNull();
   });
 
   it("covers exactly the metrics the catalog marks as having a breakdown", () => {

@@ -47,4 +47,21 @@ describe("the /pulse grammar", () => {
     expect(parsePulseCommand('"Q?" tomorrow').kind).toBe("invalid");
     expect(parsePulseCommand("close soon").kind).toBe("invalid");
   });
+
+  it("takes any number as a pulse number, so the answer is 'no such pulse', not a usage lesson", () => {
+    expect(parsePulseCommand("close 1e23")).toEqual({ kind: "close", pulseId: 1e23 });
+    expect(parsePulseCommand("results -1")).toEqual({ kind: "results", pulseId: -1 });
+    expect(parsePulseCommand("stop #1.5")).toEqual({ kind: "stop", pulseId: 1.5 });
+    expect(parsePulseCommand("answer 100000000000000000000000 1 4")).toMatchObject({ kind: "answer", pulseId: 1e23 });
+    expect(parsePulseCommand("close 12abc").kind).toBe("invalid");
+  });
+
+  it("quotes back at most 60 characters of a word it does not understand", () => {
+    const word = `x${"y".repeat(100_000)}`;
+    for (const command of [parsePulseCommand(`"Q?" ${word}`), parsePulseCommand(`"Q?" ${"9".repeat(5_000)}h`)]) {
+      if (command.kind !== "invalid") throw new Error("expected invalid");
+      expect(command.message.length).toBeLessThan(200);
+      expect(command.message).toContain("…”");
+    }
+  });
 });

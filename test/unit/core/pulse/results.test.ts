@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resultsMessage } from "../../../../src/core/pulse/messages.ts";
 import { summarizePulse } from "../../../../src/core/pulse/results.ts";
 import { answers, DEPARTMENTS, pulse, question } from "./fixtures.ts";
 
@@ -170,5 +171,91 @@ describe("pulse results", () => {
     );
     expect(results.asked).toBe(3);
     expect(results.participation).toBe(1);
+  });
+});
+
+/** `n` answers from people of `department`, all giving `value`. */
+const many = (department: string | null, n: number, value: number | string = 4): [string | null, number | string][] =>
+  Array.from({ length: n }, () => [department, value]);
+
+// Each rule alone: the fixtures keep every other rule from hiding the group in question,
+// so a rule loosened by one (a group of min − 1 shown) cannot hide behind another.
+describe.each([3, 4, 5])("every anonymity minimum, at exactly %i and one below", (min) => {
+  const summarize = (q: ReturnType<typeof question>, rows: [string | null, number | string][]) =>
+    summarizePulse(pulse([q], { minGroupSize: min }), answers(q.id, rows), DEPARTMENTS).questions[0];
+
+  it("shows a question's figures from exactly min answers on", () => {
+    expect(summarize(question(1), many("sales", min))).toMatchObject({ hidden: false, answers: min });
+    expect(summarize(question(1), many("sales", min - 1))).toMatchObject({ hidden: true, mean: null });
+    const hidden = summarizePulse(pulse([question(1)], { minGroupSize: min }), answers(1, many("sales", min - 1)), []);
+    expect(resultsMessage(hidden, "UTC").text).not.toContain("Mean");
+  });
+
+  it("shows free text from exactly min answers on", () => {
+    const q = question(1, "text", { tag: "communication" });
+    expect(summarize(q, many("sales", min, "fine"))?.texts).toHaveLength(min);
+    expect(summarize(q, many("sales", min - 1, "fine"))?.texts).toBeNull();
+  });
+
+  it("shows a department of exactly min answers, never one of min − 1", () => {
+    const atMin = summarize(question(1), [...many("marketing", min, 5), ...many("sales", min, 2)]);
+    expect(atMin?.byDepartment?.map((g) => [g.key, g.count])).toEqual([
+      ["marketing", min],
+      ["sales", min],
+    ]);
+    // product's min − 1 answers are not shown apart; product and sales together are enough
+    // to form "everyone else", so the remainder rule does not hide anything here
+    const below = summarize(question(1), [
+      ...many("marketing", min + 1, 5),
+      ...many("sales", min, 2),
+      ...many("product", min - 1, 1),
+    ]);
+    expect(below?.byDepartment?.map((g) => g.key)).toEqual(["marketing", "other"]);
+    expect(below?.byDepartment?.find((g) => g.key === "other")?.count).toBe(2 * min - 1);
+    expect(below?.byDepartment?.some((g) => g.key === "product")).toBe(false);
+  });
+
+  it("leaves out a remainder of exactly min answers as everyone else, and merges one of min − 1", () => {
+    const exact = summarize(question(1), [
+      ...many("marketing", min + 1, 5),
+      ...many("sales", min, 2),
+      ...many("product", min - 1, 1),
+      [null, 3],
+    ]);
+    expect(exact?.byDepartment?.map((g) => [g.key, g.count])).toEqual([
+      ["marketing", min + 1],
+      ["sales", min],
+      ["other", min],
+    ]);
+    const short = summarize(question(1), [
+      ...many("marketing", min + 1, 5),
+      ...many("sales", min, 2),
+      ...many("product", min - 1, 1),
+    ]);
+    // total minus marketing minus sales would be product's min − 1 answers: sales goes into the rest
+    for (const group of short?.byDepartment ?? []) expect(group.count).toBeGreaterThanOrEqual(min);
+    expect(short?.byDepartment?.some((g) => g.key === "sales")).toBe(false);
+  });
+
+  it("sets a team's rating of its own work beside everyone else's only when both sides have min", () => {
+    const about = question(1, "agree5", { aboutDepartment: "marketing", tag: "handoff_quality" });
+    expect(summarize(about, [...many("marketing", min, 5), ...many("sales", min, 2)])?.reciprocal).toMatchObject({
+      self: { count: min },
+      others: { count: min },
+    });
+    expect(summarize(about, [...many("marketing", min - 1, 5), ...many("sales", min + 3, 2)])?.reciprocal).toBeNull();
+    // everyone else is one person short (for min 3: three marketing answers, two from sales)
+    expect(summarize(about, [...many("marketing", min + 3, 5), ...many("sales", min - 1, 2)])?.reciprocal).toBeNull();
+  });
+
+  it("never publishes everyone else's rating when everyone else is one person", () => {
+    const about = question(1, "agree5", { aboutDepartment: "marketing", tag: "handoff_quality" });
+    const rows = answers(1, [...many("marketing", min, 5), ["sales", 1]]);
+    const results = summarizePulse(pulse([about], { minGroupSize: min }), rows, DEPARTMENTS);
+    expect(results.questions[0]?.reciprocal).toBeNull();
+    expect(results.questions[0]?.byDepartment).toBeNull();
+    const text = JSON.stringify(resultsMessage(results, "UTC"));
+    expect(text).not.toContain("everyone else rates it");
+    expect(text).not.toContain("Everyone else");
   });
 });
