@@ -15,6 +15,8 @@ const UNBOUNDED_PERCENT = new Set(["new_revenue_growth", "mrr_growth", "romi"]);
 const MAX_UNBOUNDED_FRACTION = 10;
 
 type Plain = Record<string, unknown>;
+/** Longer text gets no "did you mean": no key or name is anywhere near that long. */
+const MAX_COMPARED_CHARS = 64;
 const isPlain = (value: unknown): value is Plain =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -31,6 +33,8 @@ export function suggestion(
   const alias = aliases?.get(normalizeMetricName(input));
   if (alias !== undefined) return alias;
   const normalized = needle.replace(/[\s-]+/g, "_");
+  // Edit distance costs the product of the lengths; nothing that long is a near miss anyway.
+  if (normalized.length > MAX_COMPARED_CHARS) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

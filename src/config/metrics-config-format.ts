@@ -5,6 +5,8 @@ import type { MetricsConfig } from "./metrics-config.ts";
 
 const SECTION_COMMENTS: Record<string, string> = {
   gross_margin: " Fraction of revenue kept after the cost of serving it (0 < x ≤ 1); used by ltv.",
+  currency: " ISO 4217 code of the currency money is shown in (USD, EUR, GBP, …).",
+  pulse_min_group_size: " Fewest answers a pulse result or department breakdown is shown for (at least 3).",
   departments: " Department key → display name.",
   metrics: " Changes to built-in metrics: display name, description, owning departments.",
   custom_metrics: " Metrics computed by a formula over other metrics.",
@@ -16,6 +18,8 @@ export function formatMetricsConfig(config: MetricsConfig, header: string[] = []
   const plain = {
     version: config.version,
     gross_margin: config.gross_margin,
+    currency: config.currency,
+    pulse_min_group_size: config.pulse_min_group_size,
     departments: config.departments,
     metrics: config.metrics,
     custom_metrics: Object.fromEntries(

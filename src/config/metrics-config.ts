@@ -5,7 +5,15 @@
 // whole file is valid.
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
-import { DEFAULT_KPI_SETTINGS, GRAINS, type KpiSettings, type MetricDef, type Unit } from "../core/kpi/types.ts";
+import {
+  DEFAULT_CURRENCY,
+  DEFAULT_KPI_SETTINGS,
+  GRAINS,
+  type KpiSettings,
+  type MetricDef,
+  type Unit,
+} from "../core/kpi/types.ts";
+import { MIN_GROUP_SIZE } from "../core/pulse/types.ts";
 import { checkReferences, suggestion } from "./metrics-config-checks.ts";
 
 export const DEPARTMENT_KEY = /^[a-z0-9_-]+$/;
@@ -51,6 +59,22 @@ const TargetSchema = z
   })
   .strict();
 
+/** ISO 4217 codes this Node knows how to write (what Intl.NumberFormat accepts). */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
+
+const CurrencySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((code, ctx) => {
+    if (CURRENCIES.has(code)) return;
+    const close = suggestion(code, CURRENCIES);
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown currency "${code.slice(0, 20)}"${close ? ` (did you mean ${close}?)` : ""}: expected an ISO 4217 code such as USD, EUR or GBP`,
+    });
+  });
+
 const DEFAULT_DEPARTMENTS = Object.fromEntries(DEFAULT_KPI_SETTINGS.departments.map((d) => [d.key, d.name]));
 
 export const MetricsConfigSchema = z
@@ -61,6 +85,13 @@ export const MetricsConfigSchema = z
       .gt(0, "must be more than 0 and at most 1 (a fraction: 80% is written 0.8)")
       .lte(1, "must be more than 0 and at most 1 (a fraction: 80% is written 0.8)")
       .default(1),
+    currency: CurrencySchema.default(DEFAULT_CURRENCY),
+    pulse_min_group_size: z
+      .number()
+      .int()
+      .min(MIN_GROUP_SIZE, `never below ${MIN_GROUP_SIZE}: a smaller group could single a person out`)
+      .max(1_000, "at most 1000")
+      .default(MIN_GROUP_SIZE),
     departments: z
       .record(DepartmentKeySchema, textSchema("the display name"))
       .refine((departments) => Object.keys(departments).length > 0, "declare at least one department")
@@ -193,7 +224,17 @@ export function formatIssue(issue: ConfigIssue): string {
 type Path = (string | number)[];
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  "": ["version", "gross_margin", "departments", "metrics", "custom_metrics", "targets", "admins"],
+  "": [
+    "version",
+    "gross_margin",
+    "currency",
+    "pulse_min_group_size",
+    "departments",
+    "metrics",
+    "custom_metrics",
+    "targets",
+    "admins",
+  ],
   metrics: ["name", "description", "owners"],
   custom_metrics: ["name", "description", "formula", "unit", "better", "owners"],
   targets: ["metric", "grain", "value", "department"],
@@ -248,6 +289,8 @@ function kindName(expected: string): string {
   switch (expected) {
     case "number":
       return "a number";
+    case "int":
+      return "a whole number";
     case "string":
       return "text";
     case "array":
@@ -347,6 +390,8 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
   }));
   return {
     grossMargin: config.gross_margin,
+    currency: config.currency,
+    pulseMinGroupSize: config.pulse_min_group_size,
     departments: Object.entries(config.departments).map(([key, name]) => ({ key, name })),
     targets: config.targets.map((target) => ({
       metric: target.metric,
@@ -364,6 +409,8 @@ export function settingsToConfig(settings: KpiSettings, admins: string[]): Metri
   return {
     version: 1,
     gross_margin: settings.grossMargin,
+    currency: settings.currency,
+    pulse_min_group_size: settings.pulseMinGroupSize,
     departments: Object.fromEntries(settings.departments.map((d) => [d.key, d.name])),
     metrics: Object.fromEntries(
       Object.entries(settings.overrides).map(([key, override]) => [

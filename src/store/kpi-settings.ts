@@ -1,8 +1,9 @@
 // A workspace's KPI settings (metrics as code) in the database: departments,
 // metric_definitions (built-in overrides have no formula; custom metrics have one),
 // targets (department "" = the whole company), workspaces.gross_margin and
-// workspaces.settings.admins. Applying a config replaces them all in one transaction;
-// chat commands and the demo data set change targets one at a time through setTarget.
+// workspaces.settings (admins, currency, pulseMinGroupSize). Applying a config replaces
+// them all in one transaction; chat commands and the demo data set change targets one at
+// a time through setTarget.
 
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
 import { checkReferences } from "../config/metrics-config-checks.ts";
@@ -11,6 +12,7 @@ import type { ValueNotation } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { buildCatalog } from "../core/kpi/catalog.ts";
 import {
+  DEFAULT_CURRENCY,
   DEFAULT_KPI_SETTINGS,
   type Direction,
   GRAINS,
@@ -23,6 +25,7 @@ import {
 import type { KpiSettingsSource } from "../core/ports.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
+import { minGroupSizeFrom } from "./pulses.ts";
 
 export type ApplyReport = {
   documentId: number;
@@ -39,8 +42,13 @@ export type ApplyReport = {
 };
 
 export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<KpiSettings> {
-  const workspace = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { grossMargin: true } });
+  const workspace = await prisma.workspace.findUnique({
+    where: { id: workspaceId },
+    select: { grossMargin: true, settings: true },
+  });
   if (!workspace) throw new AppError(ErrorCode.NotFound, `no workspace ${workspaceId}`);
+  const currency = parseSettings(workspace.settings).currency;
+  const pulseMinGroupSize = minGroupSizeFrom(workspace.settings);
   const [departments, definitions, targets] = await Promise.all([
     prisma.department.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     prisma.metricDefinition.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -71,6 +79,9 @@ export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<
   }
   return {
     grossMargin: workspace.grossMargin,
+    // written only by a validated config; anything else there is not a currency Tandem set
+    currency: typeof currency === "string" && /^[A-Z]{3}$/.test(currency) ? currency : DEFAULT_CURRENCY,
+    pulseMinGroupSize,
     departments:
       departments.length > 0
         ? departments.map((row) => ({ key: row.key, name: row.name }))
@@ -119,7 +130,12 @@ export async function applyMetricsConfig(
         where: { id: workspaceId },
         data: {
           grossMargin: settings.grossMargin,
-          settings: JSON.stringify({ ...parseSettings(workspace.settings), admins }),
+          settings: JSON.stringify({
+            ...parseSettings(workspace.settings),
+            admins,
+            currency: settings.currency,
+            pulseMinGroupSize: settings.pulseMinGroupSize,
+          }),
         },
       });
 

@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   import: () => import("./import-bench.ts"),
   kpi: () => import("./kpi-bench.ts"),
   slack: () => import("./slack-bench.ts"),
+  parse: () => import("./parse-bench.ts"),
   contention: () => import("./contention-bench.ts"),
 };
 

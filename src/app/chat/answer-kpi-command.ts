@@ -4,8 +4,8 @@
 import type { KpiAdminStore } from "../../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
 import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
-import { type KpiCommand, parseKpiCommand } from "../../core/kpi/parse-kpi-command.ts";
-import { isPeriodText } from "../../core/kpi/periods.ts";
+import { checkCommandLength, type KpiCommand, parseKpiCommand } from "../../core/kpi/parse-kpi-command.ts";
+import { looksLikePeriod } from "../../core/kpi/period-words.ts";
 import type { KpiSettings } from "../../core/kpi/types.ts";
 import { commandPrefix } from "../../core/platform.ts";
 import type { KpiSettingsSource } from "../../core/ports.ts";
@@ -43,6 +43,7 @@ export async function answerKpiCommand(
   text: string,
   options: { readOnly?: boolean } = {},
 ): Promise<KpiAnswer> {
+  checkCommandLength(text);
   const kpi: KpiSnapshotDeps = { ...deps.kpi, settingsSource: onceSettings(deps.kpi.settingsSource) };
   const head = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
   const subcommand = deps.subcommands?.[head];
@@ -51,7 +52,7 @@ export async function answerKpiCommand(
     return { message, share: null };
   }
   const settings = await kpi.settingsSource.load(workspace.id);
-  const command = parseKpiCommand(text, { departments: settings.departments, isPeriodText });
+  const command = parseKpiCommand(text, { departments: settings.departments, looksLikePeriod });
   const handler = KPI_HANDLERS[command.kind] as KpiHandler;
   const prefix = commandPrefix(caller.platform);
   if (options.readOnly && !handler.readOnly) {

@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from "../../core/errors.ts";
 import { compareDepartments } from "../../core/kpi/compare-departments.ts";
 import { computeSeries } from "../../core/kpi/engine.ts";
 import { getFunnel } from "../../core/kpi/get-funnel.ts";
-import { getKpiSnapshot, type KpiSnapshotResult, parseKpiArgs } from "../../core/kpi/get-kpi-snapshot.ts";
+import { getKpiSnapshot, type KpiSnapshotResult } from "../../core/kpi/get-kpi-snapshot.ts";
 import { describePeriod } from "../../core/kpi/periods.ts";
 import {
   compareMessage,
@@ -75,8 +75,11 @@ export const answerDepartment: KpiHandler<"department">["run"] = async (command,
   );
 
 export const answerMetric: KpiHandler<"metric">["run"] = async (command, { workspace, kpi, settings }) => {
-  const { metric, period } = parseKpiArgs([command.words]);
-  const result = await getKpiSnapshot(kpi, { workspaceId: workspace.id, zone: workspace.timezone, metric, period });
+  const result = await getKpiSnapshot(kpi, {
+    workspaceId: workspace.id,
+    zone: workspace.timezone,
+    words: command.words,
+  });
   const metricResult = result.snapshot.metrics[0];
   const def = metricResult ? result.catalog.get(metricResult.key) : undefined;
   if (!metricResult || !def) throw new AppError(ErrorCode.NotFound, `I couldn't compute “${command.words}”.`);

@@ -3,24 +3,15 @@
 // table (kpi-handlers.ts); the checks on what is written and the audit entries are the
 // admin store's (KpiAdminStore), the same for every surface.
 import { AppError, ErrorCode } from "../../core/errors.ts";
-import { formatValue } from "../../core/kpi/format.ts";
+import { formatValue, GRAIN_ADVERB } from "../../core/kpi/format.ts";
 import { getKpiSnapshot } from "../../core/kpi/get-kpi-snapshot.ts";
 import { findDepartment } from "../../core/kpi/parse-kpi-command.ts";
-import { isPeriodText } from "../../core/kpi/periods.ts";
-import type { Grain, KpiSettings } from "../../core/kpi/types.ts";
+import type { KpiSettings } from "../../core/kpi/types.ts";
 import { makeMessage } from "../../core/messages/model.ts";
 import { actorOf, departmentName, type KpiContext, type KpiHandler, privateNote } from "./kpi-handler.ts";
 
-const GRAIN_ADVERB: Record<Grain, string> = {
-  day: "daily",
-  week: "weekly",
-  month: "monthly",
-  quarter: "quarterly",
-  year: "yearly",
-};
-
 function departmentOrThrow(settings: KpiSettings, text: string): string {
-  const key = findDepartment({ departments: settings.departments, isPeriodText }, text);
+  const key = findDepartment({ departments: settings.departments }, text);
   if (key) return key;
   const keys = settings.departments.map((d) => d.key);
   throw new AppError(ErrorCode.NotFound, `I don't know the department “${text}”. Departments: ${keys.join(", ")}.`, {
@@ -88,10 +79,9 @@ export const answerTarget: KpiHandler<"target">["run"] = async (command, context
     actorOf(caller),
   );
   const who = department === null ? "the whole company" : departmentName(settings, department);
-  const was = previous === null ? "" : ` (was ${formatValue(previous, def.unit, def.decimals)})`;
-  return privateNote(
-    `Target set: *${def.name}*, ${GRAIN_ADVERB[grain]} for ${who}: ${formatValue(command.value, def.unit, def.decimals)}${was}.`,
-  );
+  const show = (value: number) => formatValue(value, def.unit, def.decimals, settings.currency);
+  const was = previous === null ? "" : ` (was ${show(previous)})`;
+  return privateNote(`Target set: *${def.name}*, ${GRAIN_ADVERB[grain]} for ${who}: ${show(command.value)}${was}.`);
 };
 
 export const answerToken: KpiHandler<"token">["run"] = async (command, { workspace, caller, admin }) => {

@@ -1,6 +1,6 @@
 // The demo company: a B2B SaaS with six acquisition channels, a lead → won funnel,
 // recurring revenue, churn, upsells and customer voice, so every metric of
-// KPI-DEFINITIONS.md has something to show.
+// docs/metrics.md has something to show.
 //
 // Every random decision is drawn from a PRNG keyed by a stable identity (the seed
 // plus a lead, customer, channel-week or calendar month), never by position in

@@ -4,15 +4,15 @@
 // all, so the numbers agree with `tandem kpi` for the same period to the digit.
 import { buildCatalog } from "../kpi/catalog.ts";
 import { computeSnapshot } from "../kpi/engine.ts";
-import { formatChange, formatValue } from "../kpi/format.ts";
+import { formatMetricChange, formatMetricValue, toneWord } from "../kpi/format.ts";
 import { FUNNEL_HANDOFFS, FUNNEL_STAGES, type FunnelStage, findBottleneck } from "../kpi/get-funnel.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { describePeriod, parsePeriod } from "../kpi/periods.ts";
 import { statusFor, targetFor } from "../kpi/status.ts";
 import type { Period, Status } from "../kpi/types.ts";
+import { chartMetrics } from "./chart.ts";
 
 import {
-  type BiggestChange,
   type DepartmentStatus,
   type Digest,
   type DigestMetric,
@@ -20,8 +20,11 @@ import {
   type DigestPulse,
   type DigestSummary,
   PULSE_METRICS,
+  type SeriesPoint,
   type StatusCounts,
 } from "./digest-types.ts";
+import { loadDigestSeries } from "./load-digest-series.ts";
+import { HISTORY_PERIODS, mostUnusualChange, unusualnessWords } from "./unusual-change.ts";
 
 export { digestJson } from "./digest-json.ts";
 export { digestMessage } from "./digest-message.ts";
@@ -91,15 +94,23 @@ export async function buildDigest(deps: KpiSnapshotDeps, request: DigestRequest)
     ? FUNNEL_HANDOFFS.find((h) => h.from === bottleneck.from && h.to === bottleneck.to)
     : undefined;
 
+  // One series serves the headline's "biggest change" and the chart.
+  const series = await loadDigestSeries(deps, {
+    workspaceId: request.workspaceId,
+    period: snapshot.period,
+    metricKeys: chartMetrics(metrics).map((m) => m.key),
+    count: HISTORY_PERIODS,
+  });
   const names = new Map(settings.departments.map((d) => [d.key, d.name]));
   return {
     period: snapshot.period,
-    summary: summarize(snapshot.period, metrics),
+    summary: summarize(snapshot.period, metrics, series),
     metrics,
     departments,
     pairs,
     funnel: { stages, bottleneck: bottleneck && handoff ? { ...bottleneck, metric: handoff.metric } : null },
     pulse: pulseSide(byKey.get("collaboration_score"), byKey.get("pulse_participation"), names),
+    series,
   };
 }
 
@@ -114,15 +125,9 @@ export function countStatuses(statuses: (Status | null)[]): StatusCounts {
   return counts;
 }
 
-function summarize(period: Period, metrics: DigestMetric[]): DigestSummary {
+function summarize(period: Period, metrics: DigestMetric[], series: SeriesPoint[]): DigestSummary {
   const counts = countStatuses(metrics.map((m) => m.status));
-  let biggest: BiggestChange | null = null;
-  for (const m of metrics) {
-    if (m.change === null || !Number.isFinite(m.change) || CHANGE_METRICS.has(m.key)) continue;
-    if (!biggest || Math.abs(m.change) > Math.abs(biggest.change)) {
-      biggest = { key: m.key, name: m.name, change: m.change, better: m.better };
-    }
-  }
+  const biggest = mostUnusualChange(metrics, series, CHANGE_METRICS);
   const withTarget = metrics.length - counts.noTarget;
   const parts = [
     withTarget === 0
@@ -130,16 +135,18 @@ function summarize(period: Period, metrics: DigestMetric[]): DigestSummary {
       : `${counts.onTrack} of ${withTarget} shared metrics with a target on track` +
         (counts.atRisk + counts.offTrack > 0 ? ` (${counts.atRisk} at risk, ${counts.offTrack} off track)` : ""),
   ];
-  if (biggest) {
-    const change = formatChange(biggest.change, biggest.better);
-    const verdict = change.tone === "good" ? " (better)" : change.tone === "bad" ? " (worse)" : "";
-    const metric = metrics.find((m) => m.key === biggest?.key);
-    const values = metric
-      ? `, ${formatValue(metric.previous, metric.unit, metric.decimals)} → ${formatValue(metric.value, metric.unit, metric.decimals)}`
-      : "";
-    parts.push(`biggest change: ${biggest.name} ${change.text}${verdict}${values}`);
+  const metric = biggest ? metrics.find((m) => m.key === biggest.key) : undefined;
+  if (biggest && metric) {
+    const change = formatMetricChange(metric, metric.better);
+    const verdict = change && change.tone !== "neutral" ? ` (${toneWord(change.tone)})` : "";
+    const shown = change ? ` ${change.text}${verdict}` : "";
+    const values = `${formatMetricValue(metric, metric.previous)} → ${formatMetricValue(metric, metric.value)}`;
+    parts.push(
+      `biggest change for its history: ${biggest.name}${shown}, ${values}, ` +
+        unusualnessWords(biggest.score, series.slice(-HISTORY_PERIODS)),
+    );
   } else {
-    parts.push("no change to compare against the previous period");
+    parts.push("not enough history yet to tell which change is unusual");
   }
   return {
     sharedMetrics: metrics.length,

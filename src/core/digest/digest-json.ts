@@ -1,5 +1,5 @@
 // `tandem digest preview --json`: the digest as data. Metrics have exactly the shape of
-// CONTRACT.md's `tandem kpi --json` (unrounded, null where undefined), so a reader can
+// `tandem kpi --json`'s (unrounded, null where undefined), so a reader can
 // check the digest's numbers against `tandem kpi PERIOD --json` key by key.
 
 import { periodJson } from "../kpi/periods.ts";
@@ -18,7 +18,8 @@ export type DigestJson = {
     atRisk: number;
     offTrack: number;
     noTarget: number;
-    biggestChange: { key: string; name: string; change: number } | null;
+    /** `change` is relative, as everywhere in JSON; `score` is how unusual it is for the metric (robust z-score) */
+    biggestChange: { key: string; name: string; change: number | null; score: number } | null;
   };
   metrics: ContractMetric[];
   departments: {
@@ -60,7 +61,12 @@ export function digestJson(digest: Digest): DigestJson {
       offTrack: summary.offTrack,
       noTarget: summary.noTarget,
       biggestChange: summary.biggestChange
-        ? { key: summary.biggestChange.key, name: summary.biggestChange.name, change: summary.biggestChange.change }
+        ? {
+            key: summary.biggestChange.key,
+            name: summary.biggestChange.name,
+            change: summary.biggestChange.change,
+            score: summary.biggestChange.score,
+          }
         : null,
     },
     metrics: contract(digest.metrics),

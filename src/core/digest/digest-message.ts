@@ -3,7 +3,14 @@
 // Each shared metric appears once, under the departments that own it together, so the
 // hand-offs (MQL → SQL for marketing × sales, retention for sales × product, new
 // revenue for everyone) read as one table per group.
-import { formatChange, formatStatus, formatValue } from "../kpi/format.ts";
+import {
+  formatMetricChange,
+  formatMetricValue,
+  formatStatus,
+  formatTarget,
+  formatValue,
+  toneWord,
+} from "../kpi/format.ts";
 import { describePeriod } from "../kpi/periods.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { type Digest, type DigestMetric, PULSE_METRICS } from "./digest-types.ts";
@@ -35,14 +42,14 @@ const context = (text: string): Block => ({ type: "context", text: clip(text, LI
 const GRAIN_TITLE: Record<string, string> = { week: "Weekly", month: "Monthly" };
 
 function fmt(metric: DigestMetric, value: number | null): string {
-  return formatValue(value, metric.unit, metric.decimals);
+  return formatMetricValue(metric, value);
 }
 
 function changeText(metric: DigestMetric): string {
-  if (metric.change === null) return "";
-  const change = formatChange(metric.change, metric.better);
+  const change = formatMetricChange(metric, metric.better);
+  if (!change) return "";
   if (change.tone === "neutral") return change.text;
-  return `${change.text} (${change.tone === "good" ? "better" : "worse"})`;
+  return `${change.text} (${toneWord(change.tone)})`;
 }
 
 function metricCells(metric: DigestMetric): string[] {
@@ -50,7 +57,7 @@ function metricCells(metric: DigestMetric): string[] {
     label(metric.name),
     label(fmt(metric, metric.value)),
     label(changeText(metric)),
-    metric.target === null ? "" : label(fmt(metric, metric.target)),
+    metric.target === null ? "" : label(formatTarget(metric)),
     formatStatus(metric.status),
   ];
 }
@@ -191,7 +198,10 @@ export function digestMessage(digest: Digest, options: { prefix?: "/kpi" | "kpi"
     ...pulseBlocks(digest),
     context(
       `Values are the whole company's for ${when}, compared with the previous ${digest.period.grain}; ` +
-        `status is against company targets for the ${digest.period.grain}.`,
+        `status is against company targets for the ${digest.period.grain}` +
+        (digest.metrics.some((m) => m.targetFrom)
+          ? `, or, where none is set, derived from another grain's: totals pro rata by length, rates and levels as they are.`
+          : "."),
     ),
   ];
   return makeMessage(blocks);

@@ -18,7 +18,14 @@ export type DigestPair = {
   metricKeys: string[];
 };
 
-export type BiggestChange = { key: string; name: string; change: number; better: Direction };
+/** The values of the chartable shared metrics in one period. */
+export type SeriesPoint = { period: Period; values: Record<string, number | null> };
+
+/**
+ * The change that is most unusual against the metric's own recent history: `score` is
+ * the robust z-score of its latest change (see unusual-change.ts).
+ */
+export type BiggestChange = { key: string; name: string; change: number | null; better: Direction; score: number };
 
 export type DigestSummary = StatusCounts & { sharedMetrics: number; biggestChange: BiggestChange | null; text: string };
 
@@ -44,4 +51,6 @@ export type Digest = {
   funnel: { stages: FunnelStage[]; bottleneck: (Bottleneck & { metric: string }) | null };
   /** null until a pulse has closed in the period */
   pulse: DigestPulse | null;
+  /** the chartable shared metrics over the last periods, oldest first, ending with `period` */
+  series: SeriesPoint[];
 };

@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import type { Messenger } from "../delivery/ports.ts";
 import { AppError, ErrorCode } from "../errors.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
-import { isPeriodText } from "../kpi/periods.ts";
+import { looksLikePeriod } from "../kpi/period-words.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix, type Platform } from "../platform.ts";
 import type { Clock } from "../ports.ts";
@@ -226,10 +226,11 @@ export async function previewDigest(
   caller: DigestCaller,
   words: readonly string[],
 ): Promise<Message> {
-  if (words.length > 1) throw invalid(`Give one period, not ${words.length}: \`digest preview [PERIOD]\`.`);
-  const period = words[0] ?? null;
-  if (period !== null && !isPeriodText(period)) {
-    throw invalid(`“${period}” is not a period. Try 2026-W38, 2026-09, week or month.`);
+  const period = words.length === 0 ? null : words.join(" ");
+  if (period !== null && !looksLikePeriod(period)) {
+    throw invalid(
+      `That is not a period: \`digest preview [PERIOD]\` takes one such as last week, 2026-W38, 2026-09 or month.`,
+    );
   }
   const digest = await buildDigest(deps.kpi, { workspaceId: caller.workspaceId, zone: caller.zone, period });
   const message = digestMessage(digest, { prefix: commandPrefix(caller.platform) });

@@ -16,9 +16,8 @@ import { clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix } from "../platform.ts";
 import type { Clock, Logger } from "../ports.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
-import { CHART_PERIODS, chartMetrics, digestChartSpec } from "./chart.ts";
+import { digestChartSpec } from "./chart.ts";
 import type { Digest } from "./digest-types.ts";
-import { loadDigestSeries } from "./load-digest-series.ts";
 import type { ChartRenderer, DigestPlatform, DigestRunStore, DigestSubscription, SubscriptionStore } from "./ports.ts";
 import { type DigestSchedule, digestGrain, latestDueAt } from "./schedule.ts";
 
@@ -256,14 +255,11 @@ async function chartAttachment(
 ): Promise<Attachment[]> {
   if (!deps.renderChart) return [];
   try {
-    const metrics = chartMetrics(digest.metrics);
-    const series = await loadDigestSeries(deps.kpi, {
-      workspaceId: subscription.workspaceId,
-      period: digest.period,
-      metricKeys: metrics.map((m) => m.key),
-      count: CHART_PERIODS,
+    const spec = digestChartSpec({
+      title: `Shared metrics · ${describePeriod(digest.period)}`,
+      metrics: digest.metrics,
+      series: digest.series,
     });
-    const spec = digestChartSpec({ title: `Shared metrics · ${describePeriod(digest.period)}`, metrics, series });
     if (!spec) return [];
     const png = await deps.renderChart(spec);
     return [{ png, altText: spec.altText, filename: spec.filename }];

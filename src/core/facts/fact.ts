@@ -1,4 +1,4 @@
-// The fact format of KPI-DEFINITIONS.md, and its validation. Raw records come from
+// The fact format of docs/facts.md, and its validation. Raw records come from
 // CSV (every field a string) or JSON (typed values); both go through parseFact,
 // which reports every problem as { field, message } so importers can say
 // "line N: field: what is wrong".

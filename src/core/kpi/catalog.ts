@@ -1,4 +1,4 @@
-// The metric catalog: every built-in metric of KPI-DEFINITIONS.md with the names people
+// The metric catalog: every built-in metric of docs/metrics.md with the names people
 // type for it, plus a workspace's overrides and custom metrics.
 import { distance } from "fastest-levenshtein";
 import { AppError, ErrorCode } from "../errors.ts";
@@ -408,6 +408,8 @@ export type Catalog = {
   get(key: string): MetricDef | undefined;
   /** a key or alias as typed, ignoring case, spaces, underscores and hyphens */
   resolve(text: string): ResolveResult;
+  /** the metric a key or alias names, or undefined; no suggestions, so cheap to ask often */
+  find(text: string): MetricDef | undefined;
   /** metrics owned by two or more departments */
   shared(): MetricDef[];
   ownedBy(department: string): MetricDef[];
@@ -423,6 +425,11 @@ export function normalizeMetricName(text: string): string {
 
 const MAX_CLOSEST = 3;
 const MAX_SUGGESTIONS = 5;
+/**
+ * Text longer than this is compared by substring only: no name is that long, and edit
+ * distance costs the product of the two lengths for every name in the catalog.
+ */
+const MAX_COMPARED_CHARS = 64;
 
 export function buildCatalog(settings: KpiSettings): Catalog {
   const everyDepartment = settings.departments.map((d) => d.key);
@@ -454,6 +461,7 @@ export function buildCatalog(settings: KpiSettings): Catalog {
   return {
     all,
     get: (key) => byKey.get(key),
+    find: (text) => byName.get(normalizeMetricName(text))?.metric,
     resolve(text) {
       const name = normalizeMetricName(text);
       const hit = byName.get(name);
@@ -479,9 +487,10 @@ function withOverride(def: MetricDef, settings: KpiSettings): MetricDef {
 /** The closest names by edit distance plus names containing (or contained in) the text, one per metric. */
 function suggest(name: string, byName: Map<string, { metric: MetricDef; label: string }>): string[] {
   if (name === "") return [];
+  const compared = name.length <= MAX_COMPARED_CHARS;
   const scored = [...byName.entries()].map(([candidate, hit]) => ({
     hit,
-    dist: distance(name, candidate),
+    dist: compared ? distance(name, candidate) : Number.POSITIVE_INFINITY,
     substring: candidate.includes(name) || (candidate.length >= 2 && name.includes(candidate)),
   }));
   // Short names are close to everything short: allow fewer edits the shorter the text.

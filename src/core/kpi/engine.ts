@@ -10,7 +10,8 @@ import { type CompiledMetric, compileCustomMetrics } from "./custom-formula.ts";
 import { METRIC_INPUTS, type MetricInput, metricBreakdowns, metricValues } from "./formulas.ts";
 import { monthBefore, previousPeriod, shiftPeriod } from "./periods.ts";
 import { emptyMeasures, emptyRecurring } from "./reference-measures.ts";
-import { changeOf, statusFor, targetFor } from "./status.ts";
+import { changeOf, statusFor } from "./status.ts";
+import { resolveTarget } from "./targets.ts";
 import type { KpiSettings, Measures, MetricResult, Period, RecurringMeasures, Snapshot, Window } from "./types.ts";
 
 export type KpiEngineDeps = { stats: FactStats; settings: KpiSettings; catalog: Catalog };
@@ -34,13 +35,14 @@ export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest)
   // The previous period asks first, so the current one's growth reuses its measures.
   const previousValues = valuesAt(deps, plan, fetch, previousPeriod(req.period));
   const [current, previous] = await Promise.all([valuesAt(deps, plan, fetch, req.period), previousValues]);
-  const breakdowns = metricBreakdowns(current.measures);
+  const breakdowns = metricBreakdowns(current.measures, deps.settings.pulseMinGroupSize);
   const department = req.department ?? null;
 
   const metrics = defs.map((def): MetricResult => {
     const value = current.values[def.key] ?? null;
     const prior = previous.values[def.key] ?? null;
-    const target = targetFor(deps.settings, def.key, req.period.grain, department);
+    const resolved = resolveTarget(deps.settings.targets, def.key, req.period.grain, department);
+    const target = resolved?.value ?? null;
     return {
       key: def.key,
       name: def.name,
@@ -52,6 +54,8 @@ export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest)
       status: statusFor(value, target, def.better),
       owners: [...def.owners],
       breakdown: def.hasBreakdown && !def.formula ? (breakdowns[def.key] ?? {}) : null,
+      ...(resolved?.from ? { targetFrom: resolved.from } : {}),
+      ...(def.unit === "currency" ? { currency: deps.settings.currency } : {}),
     };
   });
   return { period: req.period, metrics };
@@ -62,14 +66,30 @@ export async function computeSeries(
   deps: KpiEngineDeps,
   req: SeriesRequest,
 ): Promise<{ period: Period; value: number | null }[]> {
-  metricDef(deps.catalog, req.metricKey);
+  const points = await computeSeriesValues(deps, { ...req, metricKeys: [req.metricKey] });
+  return points.map((point) => ({ period: point.period, value: point.values[req.metricKey] ?? null }));
+}
+
+/**
+ * Several metrics' values for the last `count` periods ending with `period`, oldest
+ * first: one fetcher for all of them, so each window is read once however many metrics
+ * and periods use it (a period's growth reuses its predecessor's measures).
+ */
+export async function computeSeriesValues(
+  deps: KpiEngineDeps,
+  req: Omit<SeriesRequest, "metricKey"> & { metricKeys: string[] },
+): Promise<{ period: Period; values: Record<string, number | null> }[]> {
+  for (const key of req.metricKeys) metricDef(deps.catalog, key);
   // Values only: no breakdowns, and no previous-period values beyond what a growth needs.
-  const plan = planFor(deps, [req.metricKey], { valuesOnly: true });
+  const plan = planFor(deps, req.metricKeys, { valuesOnly: true });
   const fetch = windowFetcher(deps.stats, req.workspaceId);
   const periods = Array.from({ length: Math.max(0, req.count) }, (_, i) => shiftPeriod(req.period, i - req.count + 1));
   // Oldest first, so each period's growth reuses the newRevenue its predecessor asked for.
   const all = await Promise.all(periods.map((period) => valuesAt(deps, plan, fetch, period)));
-  return periods.map((period, i) => ({ period, value: all[i]?.values[req.metricKey] ?? null }));
+  return periods.map((period, i) => ({
+    period,
+    values: Object.fromEntries(req.metricKeys.map((key) => [key, all[i]?.values[key] ?? null])),
+  }));
 }
 
 function metricDef(catalog: Catalog, key: string) {
@@ -197,6 +217,7 @@ async function valuesAt(deps: KpiEngineDeps, plan: Plan, fetch: WindowFetcher, p
     previousNewRevenue,
     previousMrr,
     grossMargin: deps.settings.grossMargin,
+    pulseMinGroupSize: deps.settings.pulseMinGroupSize,
   });
   for (const { def, formula } of plan.customs) values[def.key] = formula.evaluate(values);
   return { values, measures: current };

@@ -1,7 +1,8 @@
-// Chat display of KPI-DEFINITIONS.md "Display". JSON carries unrounded numbers; only
+// Chat display, as docs/metrics.md "How numbers are shown" describes it. JSON carries unrounded numbers; only
 // what people read goes through here. Locale is fixed (en-US separators) so every
-// surface and every test shows the same text whatever the server's locale.
-import type { Direction, Status, Unit } from "./types.ts";
+// surface and every test shows the same text whatever the server's locale; money is
+// in the workspace's currency, with the symbol or code en-US writes for it.
+import type { Direction, Grain, Status, TargetSource, Unit } from "./types.ts";
 
 export type Tone = "good" | "bad" | "neutral";
 
@@ -16,6 +17,24 @@ function fixed(value: number, decimals: number): string {
   return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** `$157,500`, `€157,500`, `CHF 157,500`: no decimals, as for every currency value. */
+function money(value: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 0,
+    });
+    moneyFormats.set(currency, format);
+  }
+  // A tiny negative rounds to "-$0": show it as zero rather than as a loss.
+  return format.format(Math.round(value) === 0 ? 0 : value);
+}
+
 const DEFAULT_DECIMALS: Record<Unit, number> = {
   currency: 0,
   percent: 1,
@@ -27,12 +46,19 @@ const DEFAULT_DECIMALS: Record<Unit, number> = {
 
 /**
  * `decimals` overrides the unit's default; MetricDef.decimals passes 0 for NPS.
- * Percent values are fractions (0.314 → "31.4%").
+ * Percent values are fractions (0.314 → "31.4%"). Money without a `currency` is a bare number.
  */
-export function formatValue(value: number | null | undefined, unit: Unit, decimals?: number): string {
+export function formatValue(
+  value: number | null | undefined,
+  unit: Unit,
+  decimals?: number,
+  currency?: string,
+): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return NOT_AVAILABLE;
   const places = decimals ?? DEFAULT_DECIMALS[unit];
   switch (unit) {
+    case "currency":
+      return currency ? money(value, currency) : fixed(value, places);
     case "percent":
       return `${fixed(value * 100, places)}%`;
     case "days":
@@ -53,6 +79,62 @@ export function formatChange(change: number | null | undefined, better: Directio
   if (Number(shown.replace(/,/g, "")) === 0) return { text: "→ 0.0%", tone: "neutral" };
   const up = change > 0;
   return { text: `${up ? "▲" : "▼"} ${shown}%`, tone: up === (better === "up") ? "good" : "bad" };
+}
+
+/** What a metric's numbers need to be shown: its unit, decimals and currency. */
+export type ValueFormat = { unit: Unit; decimals?: number | undefined; currency?: string | undefined };
+
+/** A value in the metric's unit, decimals and currency. */
+export function formatMetricValue(metric: ValueFormat, value: number | null | undefined): string {
+  return formatValue(value, metric.unit, metric.decimals, metric.currency);
+}
+
+/**
+ * The change against the previous period as people should read it: a percent metric's
+ * in percentage points (`▼ 0.8 pp`: 37.8% → 37.0%), every other metric's relative
+ * (`▲ 12.3%`). Undefined when there is nothing to compare.
+ */
+export function formatMetricChange(
+  metric: { unit: Unit; value: number | null; previous: number | null; change: number | null },
+  better: Direction,
+): { text: string; tone: Tone } | undefined {
+  if (metric.unit !== "percent") return metric.change === null ? undefined : formatChange(metric.change, better);
+  const { value, previous } = metric;
+  if (value === null || previous === null || !Number.isFinite(value) || !Number.isFinite(previous)) return undefined;
+  const points = (value - previous) * 100;
+  const shown = fixed(Math.abs(points), 1);
+  if (Number(shown.replace(/,/g, "")) === 0) return { text: "→ 0.0 pp", tone: "neutral" };
+  const up = points > 0;
+  return { text: `${up ? "▲" : "▼"} ${shown} pp`, tone: up === (better === "up") ? "good" : "bad" };
+}
+
+/** The words chat uses for a change's tone. */
+export function toneWord(tone: Tone): "better" | "worse" | "" {
+  return tone === "good" ? "better" : tone === "bad" ? "worse" : "";
+}
+
+export const GRAIN_ADVERB: Record<Grain, string> = {
+  day: "daily",
+  week: "weekly",
+  month: "monthly",
+  quarter: "quarterly",
+  year: "yearly",
+};
+
+/**
+ * The target as shown: `$200,000`, or, derived from another grain's target,
+ * `$45,997, pro rata from the monthly $200,000` / `38.0%, from the monthly target`.
+ */
+export function formatTarget(
+  metric: ValueFormat & { target: number | null; targetFrom?: TargetSource | null },
+): string {
+  const text = formatMetricValue(metric, metric.target);
+  const from = metric.targetFrom;
+  if (!from || metric.target === null) return text;
+  const adverb = GRAIN_ADVERB[from.grain];
+  return from.rule === "pro_rata"
+    ? `${text}, pro rata from the ${adverb} ${formatMetricValue(metric, from.value)}`
+    : `${text}, from the ${adverb} target`;
 }
 
 export function formatStatus(status: Status | null | undefined): string {

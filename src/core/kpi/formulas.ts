@@ -1,4 +1,4 @@
-// Metric values from measures, formula by formula as KPI-DEFINITIONS.md writes them.
+// Metric values from measures, formula by formula as docs/metrics.md writes them.
 // A ratio with a zero denominator is null: never 0, NaN or Infinity.
 import { publishableGroups } from "../pulse/anonymity.ts";
 import type { Measures, RecurringMeasures } from "./types.ts";
@@ -12,6 +12,8 @@ export type FormulaInput = {
   previousNewRevenue: number | null;
   previousMrr: number | null;
   grossMargin: number;
+  /** the workspace's pulse minimum: fewer collaboration answers give no score (never below 3) */
+  pulseMinGroupSize?: number;
 };
 
 /** What a built-in metric needs, so the engine fetches no more than the asked metrics use. */
@@ -123,7 +125,9 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
     csat: ratio(m.csatSum, m.csatCount),
     // fewer answers than a pulse needs to show its figures are not shown here either
     collaboration_score:
-      m.collaborationCount >= MIN_PULSE_GROUP ? ratio(m.collaborationSum, m.collaborationCount) : null,
+      m.collaborationCount >= Math.max(MIN_PULSE_GROUP, input.pulseMinGroupSize ?? MIN_PULSE_GROUP)
+        ? ratio(m.collaborationSum, m.collaborationCount)
+        : null,
     pulse_participation: ratio(m.pulseRespondents, m.pulseAsked),
   };
 }
@@ -131,15 +135,22 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
 /** The smallest group whose pulse answers may be shown apart (never below 3). */
 export const MIN_PULSE_GROUP = 3;
 
-/** Label → number breakdowns of the metrics that carry one (channels; departments for collaboration). */
-export function metricBreakdowns(measures: Measures): Record<string, Record<string, number>> {
+/**
+ * Label → number breakdowns of the metrics that carry one (channels; departments for
+ * collaboration). `minGroupSize` is the workspace's pulse minimum (never below MIN_PULSE_GROUP).
+ */
+export function metricBreakdowns(
+  measures: Measures,
+  minGroupSize: number = MIN_PULSE_GROUP,
+): Record<string, Record<string, number>> {
+  const floor = Math.max(MIN_PULSE_GROUP, minGroupSize);
   const collaboration: Record<string, number> = {};
   const byDepartment = measures.collaborationByDepartment;
   // Pulse answers are anonymous: a department's mean is shown only under the rule pulse
-  // results follow (at least MIN_PULSE_GROUP answers, and no smaller remainder that the
-  // overall score minus the shown departments would give away).
+  // results follow (at least the workspace's minimum of answers, and no smaller remainder
+  // that the overall score minus the shown departments would give away).
   const counts = Object.entries(byDepartment).map(([department, { count }]): [string, number] => [department, count]);
-  for (const department of publishableGroups(counts, MIN_PULSE_GROUP)) {
+  for (const department of publishableGroups(counts, floor)) {
     const { sum, count } = byDepartment[department] as { sum: number; count: number };
     collaboration[department] = sum / count;
   }

@@ -30,6 +30,8 @@ export type Bottleneck = { from: string; to: string; reason: string };
 
 export type Funnel = {
   period: Period;
+  /** the stage counts and hand-off rates as metrics, stages first (for JSON) */
+  metrics: MetricResult[];
   stages: FunnelStage[];
   rates: MetricResult[];
   bottleneck: Bottleneck | null;
@@ -37,11 +39,14 @@ export type Funnel = {
 };
 
 const pct = (value: number | null) => formatValue(value, "percent");
+/** a difference of two rates, in percentage points */
+const points = (a: number, b: number) => `${formatValue(Math.abs(a - b) * 100, "score", 1)} pp`;
 
 /**
  * How badly each hand-off did, as a relative shortfall: the fall against the previous
  * period ((previous − now) / previous) or the miss against its target
- * ((target − now) / target). Relative, so a 40 % stage and a 5 % stage compare fairly.
+ * ((target − now) / target). Relative, so a 40 % stage and a 5 % stage compare fairly;
+ * the reason shows the gap in percentage points, as every change of a rate is shown.
  * Null when no hand-off fell or missed.
  */
 export function findBottleneck(rates: MetricResult[]): Bottleneck | null {
@@ -54,14 +59,14 @@ export function findBottleneck(rates: MetricResult[]): Bottleneck | null {
       const fall = (rate.previous - rate.value) / rate.previous;
       candidates.push({
         score: fall,
-        reason: `${rate.name} fell from ${pct(rate.previous)} to ${pct(rate.value)} (${pct(fall)} lower than the previous period).`,
+        reason: `${rate.name} fell ${points(rate.previous, rate.value)}, from ${pct(rate.previous)} to ${pct(rate.value)}.`,
       });
     }
     if (rate.target !== null && rate.target > 0 && rate.value < rate.target) {
       const miss = (rate.target - rate.value) / rate.target;
       candidates.push({
         score: miss,
-        reason: `${rate.name} is ${pct(rate.value)} against a target of ${pct(rate.target)} (${pct(miss)} short).`,
+        reason: `${rate.name} is ${pct(rate.value)} against a target of ${pct(rate.target)} (${points(rate.target, rate.value)} short).`,
       });
     }
     for (const candidate of candidates) {
@@ -94,5 +99,12 @@ export async function getFunnel(
     return { key: stage.key, label: stage.label, count: result?.value ?? null, previous: result?.previous ?? null };
   });
   const rates = FUNNEL_HANDOFFS.map((h) => byKey.get(h.metric)).filter((r): r is MetricResult => r !== undefined);
-  return { period: snapshot.period, stages, rates, bottleneck: findBottleneck(rates), catalog };
+  return {
+    period: snapshot.period,
+    metrics: snapshot.metrics,
+    stages,
+    rates,
+    bottleneck: findBottleneck(rates),
+    catalog,
+  };
 }

@@ -4,7 +4,9 @@ import { AppError, ErrorCode } from "../errors.ts";
 import type { Clock, FactStats, KpiSettingsSource } from "../ports.ts";
 import { buildCatalog, type Catalog } from "./catalog.ts";
 import { computeSnapshot } from "./engine.ts";
-import { isPeriodText, parsePeriod } from "./periods.ts";
+import { checkCommandLength } from "./parse-kpi-command.ts";
+import { parsePeriod } from "./periods.ts";
+import { splitMetricAndPeriod } from "./split-metric-period.ts";
 import type { KpiSettings, Snapshot } from "./types.ts";
 
 export type KpiSnapshotDeps = { stats: FactStats; settingsSource: KpiSettingsSource; clock: Clock };
@@ -15,8 +17,13 @@ export type KpiSnapshotRequest = {
   zone: string;
   /** a metric key, name or alias (multi-word aliases allowed); absent → a set of metrics */
   metric?: string | null;
-  /** a written period; absent → the last complete month */
+  /** a period as people write it; absent → the last complete month */
   period?: string | null;
+  /**
+   * Instead of `metric` and `period`: both as typed together, in either order
+   * (`cac last month`, `2026-Q3 customer acquisition cost`).
+   */
+  words?: string | null;
   /** a department key or name */
   department?: string | null;
   /**
@@ -40,29 +47,19 @@ export type KpiSnapshotResult = {
 // every metric falling until the month ends.
 export const DEFAULT_PERIOD = "month";
 
-/**
- * Splits chat or command-line words into a metric and a period: the period token may
- * stand anywhere ("cac 2026-09", "2026-Q3 customer acquisition cost"), the remaining
- * words are the metric's name, as typed.
- */
-export function parseKpiArgs(words: readonly string[]): { metric: string | null; period: string | null } {
-  const tokens = words.flatMap((word) => word.trim().split(/\s+/)).filter((token) => token !== "");
-  const periods = tokens.filter((token) => isPeriodText(token));
-  if (periods.length > 1) {
-    throw new AppError(ErrorCode.InvalidInput, `Give one period, not ${periods.length} (${periods.join(", ")}).`);
-  }
-  const metric = tokens.filter((token) => !isPeriodText(token)).join(" ");
-  return { metric: metric === "" ? null : metric, period: periods[0] ?? null };
-}
-
 export async function getKpiSnapshot(deps: KpiSnapshotDeps, request: KpiSnapshotRequest): Promise<KpiSnapshotResult> {
-  // The period first: it needs no I/O and its error is the more fundamental one.
-  const period = parsePeriod(blankToNull(request.period) ?? DEFAULT_PERIOD, deps.clock.now(), request.zone);
+  for (const text of [request.metric, request.period, request.words]) checkCommandLength(text ?? "");
   const settings = await deps.settingsSource.load(request.workspaceId);
   const catalog = buildCatalog(settings);
+  const typed =
+    request.words === undefined || request.words === null
+      ? { metric: request.metric ?? null, period: request.period ?? null }
+      : splitMetricAndPeriod(request.words, catalog);
+  // The period before the metric: its error is the more fundamental one.
+  const period = parsePeriod(blankToNull(typed.period) ?? DEFAULT_PERIOD, deps.clock.now(), request.zone);
   const departmentText = blankToNull(request.department);
   const department = departmentText === null ? null : findDepartment(settings, departmentText);
-  const metricText = blankToNull(request.metric);
+  const metricText = blankToNull(typed.metric);
 
   let metricKeys: string[];
   if (metricText !== null) {

@@ -1,6 +1,8 @@
-// The `/kpi` grammar, platform-free: Slack's slash command, Teams' typed text and
-// the local console all hand their text here. Metric and period words are left
-// for getKpiSnapshot to resolve (it knows aliases and suggests near misses).
+// The `/kpi` grammar, platform-free: Slack's slash command, Teams' typed text, the
+// local console and `tandem kpi` all hand their text here. Metric and period words
+// are left for getKpiSnapshot to resolve (it knows aliases and suggests near misses).
+// Parsing is linear in the text, and the text is capped before anything else runs.
+import { AppError, ErrorCode } from "../errors.ts";
 import { GRAINS, type Grain } from "./types.ts";
 
 export type KpiCommand =
@@ -20,8 +22,32 @@ export type KpiCommand =
 export type KpiGrammarContext = {
   /** departments of the workspace, matched by key or name, case-insensitively */
   departments: { key: string; name: string }[];
-  isPeriodText(text: string): boolean;
+  /** true for text shaped like a period, readable or not (so `Q5` gets a period error) */
+  looksLikePeriod(text: string): boolean;
 };
+
+/**
+ * The longest command Tandem reads, in characters. The longest real one (a target
+ * for a multi-word metric and department) is under 100; the cap keeps every
+ * request's work small whatever is pasted into it.
+ */
+export const MAX_COMMAND_CHARS = 1_000;
+
+/** Throws the length error for text over MAX_COMMAND_CHARS (counted in Unicode characters). */
+export function checkCommandLength(text: string): void {
+  // UTF-16 length is at least the character count: only text near the cap is counted exactly.
+  if (text.length <= MAX_COMMAND_CHARS) return;
+  const chars = text.length > 2 * MAX_COMMAND_CHARS ? text.length : Array.from(text).length;
+  if (chars <= MAX_COMMAND_CHARS) return;
+  const size = chars > 2 * MAX_COMMAND_CHARS ? `more than ${fmt(2 * MAX_COMMAND_CHARS)}` : fmt(chars);
+  throw new AppError(
+    ErrorCode.InvalidInput,
+    `That command is ${size} characters long; Tandem reads commands of up to ${fmt(MAX_COMMAND_CHARS)} characters. ` +
+      "A metric and a period are enough, e.g. `cac last month`.",
+  );
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
 
 export const KPI_USAGE = {
   compare: "/kpi compare DEPARTMENT DEPARTMENT [PERIOD]",
@@ -45,7 +71,7 @@ const GRAIN_WORDS: Record<string, Grain> = {
   annual: "year",
 };
 
-export function findDepartment(ctx: KpiGrammarContext, words: string): string | null {
+export function findDepartment(ctx: Pick<KpiGrammarContext, "departments">, words: string): string | null {
   const wanted = words.trim().toLowerCase();
   if (wanted === "") return null;
   const found = ctx.departments.find(
@@ -53,6 +79,8 @@ export function findDepartment(ctx: KpiGrammarContext, words: string): string | 
   );
   return found ? found.key : null;
 }
+
+const wordCount = (text: string) => text.trim().split(/\s+/).length;
 
 /** `35%` → 0.35 (percent); `1,300` → 1300; `0.35` → 0.35; anything else → null. */
 export function parseNumber(token: string): { value: number; percent: boolean } | null {
@@ -70,15 +98,26 @@ export function parseMention(token: string): { userId: string; userName: string 
 }
 
 export function parseKpiCommand(text: string, ctx: KpiGrammarContext): KpiCommand {
+  try {
+    checkCommandLength(text);
+  } catch (error) {
+    return { kind: "invalid", message: (error as Error).message };
+  }
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [first = "", ...rest] = words;
   const head = first.toLowerCase();
   const restText = rest.join(" ");
+  const allText = words.join(" ");
 
   if (words.length === 0) return { kind: "scorecard", period: "" };
   if (head === "help" || head === "?") return { kind: "help" };
-  if (head === "funnel") return { kind: "funnel", period: restText };
-  if (head === "shared" && (restText === "" || ctx.isPeriodText(restText))) return { kind: "shared", period: restText };
+  // `funnel conversion` is a metric's alias, `funnel last month` the funnel
+  if (head === "funnel" && (restText === "" || ctx.looksLikePeriod(restText))) {
+    return { kind: "funnel", period: restText };
+  }
+  if (head === "shared" && (restText === "" || ctx.looksLikePeriod(restText))) {
+    return { kind: "shared", period: restText };
+  }
   if (head === "compare") return parseCompare(rest, ctx);
   if (head === "join") {
     return restText === ""
@@ -94,14 +133,20 @@ export function parseKpiCommand(text: string, ctx: KpiGrammarContext): KpiComman
     }
     return { kind: "token", name };
   }
-  if (ctx.isPeriodText(words.join(" "))) return { kind: "scorecard", period: words.join(" ") };
-  // a department name may be several words ("customer success"): try the longest prefix first
-  for (let cut = words.length; cut >= 1; cut--) {
-    const department = findDepartment(ctx, words.slice(0, cut).join(" "));
-    const period = words.slice(cut).join(" ");
-    if (department && (period === "" || ctx.isPeriodText(period))) return { kind: "department", department, period };
+  if (ctx.looksLikePeriod(allText)) return { kind: "scorecard", period: allText };
+  // A department name may be several words ("customer success"): try the longest prefix
+  // first, but never more words than the longest department name has.
+  const longest = Math.max(0, ...ctx.departments.map((d) => Math.max(wordCount(d.key), wordCount(d.name))));
+  let prefix = words.slice(0, Math.min(words.length, longest));
+  while (prefix.length > 0) {
+    const department = findDepartment(ctx, prefix.join(" "));
+    if (department) {
+      const period = words.slice(prefix.length).join(" ");
+      if (period === "" || ctx.looksLikePeriod(period)) return { kind: "department", department, period };
+    }
+    prefix = prefix.slice(0, -1);
   }
-  return { kind: "metric", words: words.join(" ") };
+  return { kind: "metric", words: allText };
 }
 
 function parseCompare(rest: string[], ctx: KpiGrammarContext): KpiCommand {

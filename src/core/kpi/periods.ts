@@ -1,8 +1,9 @@
-// Periods of KPI-DEFINITIONS.md: half-open [start, end) between local midnights in the
+// Periods of docs/metrics.md: half-open [start, end) between local midnights in the
 // workspace zone. Boundaries are computed in calendar units with luxon, so a week
 // containing a daylight-saving change lasts 167 or 169 hours, never 168 by accident.
 import { DateTime, type DateTimeUnit } from "luxon";
 import { AppError, ErrorCode } from "../errors.ts";
+import { inRange, readPeriodWords } from "./period-words.ts";
 import type { Grain, Period } from "./types.ts";
 
 const UNIT: Record<Grain, DateTimeUnit> = {
@@ -20,44 +21,17 @@ const PLURAL: Record<Grain, "days" | "weeks" | "months" | "quarters" | "years"> 
   year: "years",
 };
 
-// Relative words: the bare grain (and `last-…`) is the last COMPLETE period, because a
-// snapshot of a half-finished month compared to a whole previous month misleads;
-// `today` / `this-…` ask explicitly for the current, incomplete one.
-const RELATIVE: Record<string, { grain: Grain; offset: 0 | -1 }> = {
-  day: { grain: "day", offset: -1 },
-  yesterday: { grain: "day", offset: -1 },
-  week: { grain: "week", offset: -1 },
-  month: { grain: "month", offset: -1 },
-  quarter: { grain: "quarter", offset: -1 },
-  year: { grain: "year", offset: -1 },
-  "last-day": { grain: "day", offset: -1 },
-  "last-week": { grain: "week", offset: -1 },
-  "last-month": { grain: "month", offset: -1 },
-  "last-quarter": { grain: "quarter", offset: -1 },
-  "last-year": { grain: "year", offset: -1 },
-  today: { grain: "day", offset: 0 },
-  "this-day": { grain: "day", offset: 0 },
-  "this-week": { grain: "week", offset: 0 },
-  "this-month": { grain: "month", offset: 0 },
-  "this-quarter": { grain: "quarter", offset: 0 },
-  "this-year": { grain: "year", offset: 0 },
-};
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const WEEK = /^(\d{4})-w(\d{2})$/;
-const MONTH = /^(\d{4})-(\d{2})$/;
-const QUARTER = /^(\d{4})-q(\d)$/;
-const YEAR = /^(\d{4})$/;
-
 export const PERIOD_FORMS_HELP =
-  "a day (2026-09-14), an ISO week (2026-W38), a month (2026-09), a quarter (2026-Q3), a year (2026), " +
-  "week, month, quarter or year (the last complete one), yesterday, " +
-  "or today, this-week, this-month, this-quarter, this-year (the current one)";
+  "a day (2026-09-14), a week (2026-W38, W38), a month (2026-09, september, sep 2026), " +
+  "a quarter (2026-Q3, Q3, Q3 2026), a year (2026); " +
+  "week, month, quarter or year, or last week, last month, … (the last complete one), yesterday; " +
+  "today, this week, this month, this quarter, this year (the current one). " +
+  "A month, quarter or week without a year is the most recent one that has started";
 
-/** True when `text` has the shape of a period (it may still name an impossible date). */
+/** True when `text` names a period Tandem can read, numbers in range (it may still be an impossible date). */
 export function isPeriodText(text: string): boolean {
-  const t = text.trim().toLowerCase();
-  return t in RELATIVE || [DAY, WEEK, MONTH, QUARTER, YEAR].some((form) => form.test(t));
+  const spec = readPeriodWords(text);
+  return spec !== null && inRange(spec);
 }
 
 function invalid(message: string): AppError {
@@ -123,46 +97,112 @@ export function monthBefore(endMs: number, zone: string): number {
   return DateTime.fromMillis(endMs, { zone }).minus({ months: 1 }).toMillis();
 }
 
-/** Parses a written period (case-insensitive); unknown text → AppError(InvalidInput). */
+/** Parses a period as people type it (case-insensitive); anything else → AppError(InvalidInput) with an example that works. */
 export function parsePeriod(text: string, now: Date, zone: string): Period {
   checkZone(zone);
-  const t = text.trim().toLowerCase();
-  const relative = RELATIVE[t];
-  if (relative !== undefined) {
-    return shiftPeriod(periodOf(relative.grain, now.getTime(), zone), relative.offset);
+  const shown = clip(text.trim(), SHOWN_CHARS);
+  const spec = readPeriodWords(text);
+  if (spec === null || spec.kind === "unreadable") {
+    const hint = spec?.hint ? `Did you mean ${spec.hint}? ` : "";
+    throw invalid(`I don't understand the period “${shown}”. ${hint}Try ${examples(now, zone)}.`);
   }
-  let m = DAY.exec(t);
-  if (m) {
-    const day = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone });
-    if (!day.isValid) throw invalid(`${text.trim()} is not a real date.`);
-    return periodFrom("day", day);
-  }
-  m = WEEK.exec(t);
-  if (m) {
-    const weekYear = Number(m[1]);
-    const weekNumber = Number(m[2]);
-    // 28 December always lies in the last ISO week of its year.
-    const weeks = DateTime.fromObject({ year: weekYear, month: 12, day: 28 }, { zone }).weekNumber;
-    if (weekNumber < 1 || weekNumber > weeks) {
-      throw invalid(`${weekYear} has no ISO week ${weekNumber} (its weeks are W01 to W${weeks}).`);
+  switch (spec.kind) {
+    case "relative":
+      return shiftPeriod(periodOf(spec.grain, now.getTime(), zone), spec.offset);
+    case "day": {
+      const day = DateTime.fromObject({ year: spec.year, month: spec.month, day: spec.day }, { zone });
+      if (!day.isValid) throw invalid(`${shown} is not a real date: try ${lastComplete("day", now, zone).key}.`);
+      return periodFrom("day", day);
     }
-    return periodFrom("week", DateTime.fromObject({ weekYear, weekNumber, weekday: 1 }, { zone }));
+    case "week": {
+      const weekYear = spec.year ?? local(now, zone).weekYear;
+      const weeks = weeksIn(weekYear, zone);
+      if (spec.week < 1 || spec.week > (spec.year === null ? 53 : weeks)) {
+        const example = lastComplete("week", now, zone);
+        const problem =
+          spec.year === null
+            ? `${shown} is not a week (weeks are W01 to W53)`
+            : `${spec.year} has no ISO week ${spec.week} (its weeks are W01 to W${weeks})`;
+        throw invalid(`${problem}: try W${example.key.slice(-2)} or ${example.key}.`);
+      }
+      return mostRecentStarted(spec.year, local(now, zone).weekYear, now, (y) =>
+        spec.week > weeksIn(y, zone)
+          ? null
+          : periodFrom("week", DateTime.fromObject({ weekYear: y, weekNumber: spec.week, weekday: 1 }, { zone })),
+      );
+    }
+    case "month": {
+      if (spec.month < 1 || spec.month > 12) {
+        const example = lastComplete("month", now, zone);
+        throw invalid(
+          `${shown} is not a real month (months are 01 to 12): try ${example.key} or ${monthName(example)}.`,
+        );
+      }
+      return mostRecentStarted(spec.year, local(now, zone).year, now, (y) =>
+        periodFrom("month", DateTime.fromObject({ year: y, month: spec.month, day: 1 }, { zone })),
+      );
+    }
+    case "quarter": {
+      if (spec.quarter < 1 || spec.quarter > 4) {
+        const example = lastComplete("quarter", now, zone);
+        throw invalid(
+          `${shown} is not a quarter (quarters are Q1 to Q4): try ${example.key.slice(-2)} or ${example.key}.`,
+        );
+      }
+      return mostRecentStarted(spec.year, local(now, zone).year, now, (y) =>
+        periodFrom("quarter", DateTime.fromObject({ year: y, month: spec.quarter * 3 - 2, day: 1 }, { zone })),
+      );
+    }
+    case "year":
+      if (spec.year < 1) throw invalid(`${shown} is not a year: try ${lastComplete("year", now, zone).key}.`);
+      return periodFrom("year", DateTime.fromObject({ year: spec.year, month: 1, day: 1 }, { zone }));
   }
-  m = MONTH.exec(t);
-  if (m) {
-    const month = Number(m[2]);
-    if (month < 1 || month > 12) throw invalid(`${text.trim()} is not a real month (months are 01 to 12).`);
-    return periodFrom("month", DateTime.fromObject({ year: Number(m[1]), month, day: 1 }, { zone }));
+}
+
+/** Written periods are echoed back in errors; never more than this much of them. */
+const SHOWN_CHARS = 40;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function local(now: Date, zone: string): DateTime {
+  return DateTime.fromMillis(now.getTime(), { zone });
+}
+
+function weeksIn(weekYear: number, zone: string): number {
+  // 28 December always lies in the last ISO week of its year.
+  return DateTime.fromObject({ year: weekYear, month: 12, day: 28 }, { zone }).weekNumber;
+}
+
+/**
+ * With a year, that year's period; without one (`Q3`, `september`, `W38`), the most
+ * recent one that has started by `now`: this year's if it has begun, else last year's.
+ */
+function mostRecentStarted(
+  year: number | null,
+  thisYear: number,
+  now: Date,
+  inYear: (year: number) => Period | null,
+): Period {
+  // W53 comes every five or six years: look back far enough to find the last one.
+  const candidates = year !== null ? [year] : Array.from({ length: 7 }, (_, i) => thisYear - i);
+  for (const y of candidates) {
+    const period = inYear(y);
+    if (period !== null && (year !== null || period.startMs <= now.getTime())) return period;
   }
-  m = QUARTER.exec(t);
-  if (m) {
-    const quarter = Number(m[2]);
-    if (quarter < 1 || quarter > 4) throw invalid(`${text.trim()} is not a real quarter (quarters are Q1 to Q4).`);
-    return periodFrom("quarter", DateTime.fromObject({ year: Number(m[1]), month: quarter * 3 - 2, day: 1 }, { zone }));
-  }
-  m = YEAR.exec(t);
-  if (m) return periodFrom("year", DateTime.fromObject({ year: Number(m[1]), month: 1, day: 1 }, { zone }));
-  throw invalid(`I don't understand the period “${text.trim()}”. Use ${PERIOD_FORMS_HELP}.`);
+  throw invalid("that period has not started in the last seven years");
+}
+
+function monthName(p: Period): string {
+  return DateTime.fromMillis(p.startMs, { zone: p.zone, locale: "en-US" }).toFormat("LLLL yyyy").toLowerCase();
+}
+
+/** Periods that work right now, for error messages: last month, the last complete quarter, this week's month. */
+function examples(now: Date, zone: string): string {
+  const month = lastComplete("month", now, zone);
+  const quarter = lastComplete("quarter", now, zone);
+  return `last month, ${month.key}, ${monthName(month)}, ${quarter.key.slice(-2)} or this quarter`;
 }
 
 /** A human label: "September 2026", "Week 38 2026 (14–20 Sep)", "Q3 2026", "2026", "Mon 14 Sep 2026". */
@@ -181,6 +221,22 @@ export function describePeriod(p: Period): string {
     }
     case "month":
       return start.toFormat("LLLL yyyy");
+    case "quarter":
+      return `Q${start.quarter} ${start.year}`;
+    case "year":
+      return String(start.year);
+  }
+}
+
+/** A period as a chart's axis names it: `16 Nov` (a day, or a week by its Monday), `Nov 2026`, `Q3 2026`, `2026`. */
+export function shortLabel(p: Period): string {
+  const start = DateTime.fromMillis(p.startMs, { zone: p.zone, locale: "en-US" });
+  switch (p.grain) {
+    case "day":
+    case "week":
+      return start.toFormat("d LLL");
+    case "month":
+      return start.toFormat("LLL yyyy");
     case "quarter":
       return `Q${start.quarter} ${start.year}`;
     case "year":

@@ -1,4 +1,4 @@
-// The in-memory reading of KPI-DEFINITIONS.md: facts → measures for a window. It is
+// The in-memory reading of docs/metrics.md: facts → measures for a window. It is
 // the oracle the SQL measures (src/store/kpi-measures.ts) are tested against, so it
 // favours being obviously right over being fast. Input order stands for insertion
 // order (fact id): it breaks ties between facts at the same instant.

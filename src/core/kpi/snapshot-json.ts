@@ -1,4 +1,4 @@
-// The public JSON of a snapshot (CONTRACT.md, `tandem kpi --json`): exactly these
+// The public JSON of a snapshot (`tandem kpi --json`, a stable public surface): exactly these
 // keys, unrounded numbers, and null wherever a number is undefined.
 import { periodJson } from "./periods.ts";
 import type { Grain, MetricResult, Snapshot, Status, Unit } from "./types.ts";

@@ -1,4 +1,5 @@
 // Status against a target, change against the previous period, and the target in force.
+import { resolveTarget } from "./targets.ts";
 import type { Direction, Grain, KpiSettings, MetricDef, Status } from "./types.ts";
 
 const AT_RISK_BAND = 0.1;
@@ -20,7 +21,7 @@ export function changeOf(value: number | null, previous: number | null): number 
   return (value - previous) / Math.abs(previous);
 }
 
-/** The department's own target for the metric at this grain, else the company-wide one, else null. */
+/** The target in force (see targets.ts): the department's, else the company's; set for the grain, else derived. */
 export function targetFor(
   settings: KpiSettings,
   metric: string | Pick<MetricDef, "key">,
@@ -28,8 +29,5 @@ export function targetFor(
   department: string | null,
 ): number | null {
   const key = typeof metric === "string" ? metric : metric.key;
-  const candidates = settings.targets.filter((t) => t.metric === key && t.grain === grain);
-  const own = department === null ? undefined : candidates.findLast((t) => t.department === department);
-  const company = candidates.findLast((t) => t.department === null);
-  return (own ?? company)?.value ?? null;
+  return resolveTarget(settings.targets, key, grain, department)?.value ?? null;
 }

@@ -1,4 +1,4 @@
-// Shared types of the KPI engine. The JSON shape of a snapshot is CONTRACT.md's;
+// Shared types of the KPI engine. The JSON shape of a snapshot is public (`tandem kpi --json`);
 // see toContractJson in snapshot-json.ts for the exact public form.
 
 export const GRAINS = ["day", "week", "month", "quarter", "year"] as const;
@@ -38,6 +38,15 @@ export type MetricDef = {
   hasBreakdown?: boolean;
 };
 
+/** Where a target set for another grain came from (docs/metrics.md, "Targets and status"). */
+export type TargetSource = {
+  grain: Grain;
+  /** the target as set, for `grain` */
+  value: number;
+  /** pro rata by the grains' average lengths (metrics that add up over time), or the same value */
+  rule: "pro_rata" | "same";
+};
+
 export type MetricResult = {
   key: string;
   name: string;
@@ -49,6 +58,10 @@ export type MetricResult = {
   status: Status | null;
   owners: string[];
   breakdown: Record<string, number> | null;
+  /** set when `target` was derived from a target for another grain; absent or null when set for this one */
+  targetFrom?: TargetSource | null;
+  /** ISO 4217 code of a currency metric's money (the workspace's `currency`) */
+  currency?: string;
 };
 
 export type Snapshot = {
@@ -57,7 +70,7 @@ export type Snapshot = {
 };
 
 /**
- * Everything the formulas of KPI-DEFINITIONS.md need for one window, computed by the
+ * Everything the formulas of docs/metrics.md need for one window, computed by the
  * store in SQL (src/store/kpi-measures.ts) or in memory (src/core/kpi/reference-measures.ts,
  * the oracle for tests). Counts follow the counting rule: stages are distinct entities,
  * deals are facts.
@@ -83,7 +96,7 @@ export type Measures = {
   npsAnswers: number;
   csatSum: number;
   csatCount: number;
-  /** won values by first-touch attribution channel (KPI-DEFINITIONS.md) */
+  /** won values by first-touch attribution channel (docs/metrics.md) */
   revenueByChannel: Record<string, number>;
   /** distinct lead entities by the channel of their earliest lead fact in the window ("unknown" if none) */
   leadsByChannel: Record<string, number>;
@@ -115,9 +128,13 @@ export type TargetSpec = {
   value: number;
 };
 
-/** A workspace's KPI configuration (metrics as code, targets, gross margin). */
+/** A workspace's KPI configuration (metrics as code, targets, gross margin, currency). */
 export type KpiSettings = {
   grossMargin: number;
+  /** ISO 4217 code money is shown in */
+  currency: string;
+  /** fewest pulse answers a group needs before its own figures are shown (at least 3) */
+  pulseMinGroupSize: number;
   departments: { key: string; name: string }[];
   targets: TargetSpec[];
   /** changes to built-in metrics (owners, display name) */
@@ -126,8 +143,12 @@ export type KpiSettings = {
   customMetrics: MetricDef[];
 };
 
+export const DEFAULT_CURRENCY = "USD";
+
 export const DEFAULT_KPI_SETTINGS: KpiSettings = {
   grossMargin: 1,
+  currency: DEFAULT_CURRENCY,
+  pulseMinGroupSize: 3,
   departments: [
     { key: "marketing", name: "Marketing" },
     { key: "sales", name: "Sales" },

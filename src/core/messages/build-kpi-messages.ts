@@ -1,6 +1,17 @@
 // KPI results → neutral messages. Every builder bounds its own output (rows, labels,
 // breakdown entries) to LIMITS, so renderers never cut anything.
-import { formatChange, formatStatus, formatValue, sparkline } from "../kpi/format.ts";
+import {
+  formatChange,
+  formatMetricChange,
+  formatMetricValue,
+  formatStatus,
+  formatTarget,
+  formatValue,
+  sparkline,
+  toneWord,
+  type ValueFormat,
+} from "../kpi/format.ts";
+import { MAX_COMMAND_CHARS } from "../kpi/parse-kpi-command.ts";
 import { describePeriod, PERIOD_FORMS_HELP } from "../kpi/periods.ts";
 import type { Direction, MetricDef, MetricResult, Period, Status, Unit } from "../kpi/types.ts";
 import {
@@ -54,20 +65,25 @@ const header = (text: string): Block => ({ type: "header", text: clip(text, LIMI
 const context = (text: string): Block => ({ type: "context", text: clip(text, LIMITS.textChars) });
 const section = (text: string): Block => ({ type: "section", text: clip(text, LIMITS.textChars) });
 
-function changeOf(change: number | null, better: Direction): Change | undefined {
-  return change === null ? undefined : formatChange(change, better);
+/** How a result's numbers are written: its unit and currency, the catalog's decimals. */
+function formatOf(result: MetricResult, def: MetricDef | undefined): ValueFormat {
+  return { unit: result.unit, decimals: def?.decimals, currency: result.currency };
+}
+
+function changeOf(result: MetricResult, better: Direction): Change | undefined {
+  return formatMetricChange(result, better);
 }
 
 function metricRow(result: MetricResult, def: MetricDef | undefined): MetricRow {
   const better = def?.better ?? "up";
-  const decimals = def?.decimals;
-  const row: MetricRow = { label: label(result.name), value: label(formatValue(result.value, result.unit, decimals)) };
-  const change = changeOf(result.change, better);
+  const format = formatOf(result, def);
+  const row: MetricRow = { label: label(result.name), value: label(formatMetricValue(format, result.value)) };
+  const change = changeOf(result, better);
   if (change) row.change = change;
   if (result.status) row.status = result.status;
-  if (result.target !== null) row.target = label(formatValue(result.target, result.unit, decimals));
+  if (result.target !== null) row.target = label(formatTarget({ ...format, ...result }));
   const top = result.breakdown ? sortedEntries(result.breakdown)[0] : undefined;
-  if (top) row.note = label(`largest: ${top[0]} ${formatValue(top[1], result.unit, decimals)}`);
+  if (top) row.note = label(`largest: ${top[0]} ${formatMetricValue(format, top[1])}`);
   return row;
 }
 
@@ -121,13 +137,13 @@ export function snapshotMessage(
   return makeMessage(blocks);
 }
 
-function breakdownBars(breakdown: Record<string, number>, unit: Unit, decimals: number | undefined): Block[] {
+function breakdownBars(breakdown: Record<string, number>, format: ValueFormat): Block[] {
   const entries = sortedEntries(breakdown);
   if (entries.length === 0) return [];
-  const additive = ADDITIVE.has(unit);
+  const additive = ADDITIVE.has(format.unit);
   const total = entries.reduce((sum, [, value]) => sum + value, 0);
   const display = (value: number) => {
-    const text = formatValue(value, unit, decimals);
+    const text = formatMetricValue(format, value);
     return additive && total > 0 && value >= 0 ? `${text} (${((value / total) * 100).toFixed(0)}%)` : text;
   };
   const bar = (name: string, value: number): BarRow => ({
@@ -160,8 +176,8 @@ export function metricDetailMessage(
   period: Period,
   series: { period: Period; value: number | null }[],
 ): Message {
-  const decimals = def.decimals;
-  const fmt = (value: number | null) => formatValue(value, result.unit, decimals);
+  const format = formatOf(result, def);
+  const fmt = (value: number | null) => formatMetricValue(format, value);
   const owners = result.owners.length > 0 ? result.owners : def.owners;
   const points = series.slice(-SERIES_POINTS);
   const lines = [`*Previous ${period.grain}:* ${fmt(result.previous)}`];
@@ -181,7 +197,7 @@ export function metricDetailMessage(
   if (points.length > 1) {
     blocks.push(context(points.map((p) => `${p.period.key}: ${fmt(p.value)}`).join(" · ")));
   }
-  if (result.breakdown) blocks.push(...breakdownBars(result.breakdown, result.unit, decimals));
+  if (result.breakdown) blocks.push(...breakdownBars(result.breakdown, format));
   if (def.description) blocks.push(context(clip(def.description, 500)));
   return makeMessage(blocks);
 }
@@ -199,7 +215,7 @@ export type FunnelInput = {
 export function funnelMessage(input: FunnelInput): Message {
   const { period, stages, rates, bottleneck, catalog } = input;
   const stageLabel = (key: string) => stages.find((s) => s.key === key)?.label ?? key;
-  // every funnel stage and hand-off rate is better when it goes up (KPI-DEFINITIONS.md)
+  // every funnel stage and hand-off rate is better when it goes up (docs/metrics.md)
   const stageRows = stages.slice(0, FUNNEL_STAGES_MAX).map((stage): MetricRow => {
     const row: MetricRow = { label: label(stage.label), value: formatValue(stage.count, "count") };
     if (stage.count !== null && stage.previous !== null && stage.previous > 0) {
@@ -256,17 +272,18 @@ export function compareMessage(input: CompareInput): Message {
   );
   const allRows = shared.map((m) => {
     const def = catalog?.get(m.key);
-    const change = changeOf(m.change, def?.better ?? "up");
+    const format = formatOf(m, def);
+    const change = changeOf(m, def?.better ?? "up");
     const changeText = !change
       ? ""
       : !def || change.tone === "neutral"
         ? change.text
-        : `${change.text} (${change.tone === "good" ? "better" : "worse"})`;
+        : `${change.text} (${toneWord(change.tone)})`;
     return [
       label(m.name),
-      label(formatValue(m.value, m.unit, def?.decimals)),
+      label(formatMetricValue(format, m.value)),
       label(changeText),
-      m.target === null ? "" : label(formatValue(m.target, m.unit, def?.decimals)),
+      m.target === null ? "" : label(formatTarget({ ...format, ...m })),
       m.status ? formatStatus(m.status) : "",
     ];
   });
@@ -301,7 +318,9 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
       header("Tandem: commands"),
       section(lines.join("\n")),
       section(`*For admins:*\n${admin.join("\n")}`),
-      context(`PERIOD is ${PERIOD_FORMS_HELP}.`),
+      context(
+        `PERIOD is ${PERIOD_FORMS_HELP}. Commands are read up to ${MAX_COMMAND_CHARS.toLocaleString("en-US")} characters.`,
+      ),
     ],
     { visibility: "private" },
   );

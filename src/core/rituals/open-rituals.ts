@@ -2,9 +2,9 @@
 // digest's thread that names the owning departments, asks why (one tap) and offers to
 // record the decision. One ritual per (channel, metric, period): the unique key makes a
 // second call (a retried digest, another replica) open nothing new.
-import { formatValue } from "../kpi/format.ts";
+import { formatMetricValue, formatTarget } from "../kpi/format.ts";
 import { describePeriod } from "../kpi/periods.ts";
-import type { Period, Unit } from "../kpi/types.ts";
+import type { Period, TargetSource, Unit } from "../kpi/types.ts";
 import type { ChatPlatform } from "../platform.ts";
 import { ritualMessage } from "./messages.ts";
 import type { RitualDeps } from "./ports.ts";
@@ -19,6 +19,10 @@ export type OffTrackMetric = {
   target?: number | null;
   unit?: Unit;
   decimals?: number;
+  /** ISO 4217 code, for a currency metric */
+  currency?: string;
+  /** set when the target was derived from another grain's */
+  targetFrom?: TargetSource | null;
 };
 
 export type OpenRitualsRequest = {
@@ -36,9 +40,10 @@ export const MAX_RITUALS_PER_DIGEST = 5;
 
 function figures(metric: OffTrackMetric): string | null {
   if (metric.value === null || metric.value === undefined || !metric.unit) return null;
-  const value = formatValue(metric.value, metric.unit, metric.decimals);
+  const format = { unit: metric.unit, decimals: metric.decimals, currency: metric.currency };
+  const value = formatMetricValue(format, metric.value);
   if (metric.target === null || metric.target === undefined) return value;
-  return `${value} against a target of ${formatValue(metric.target, metric.unit, metric.decimals)}`;
+  return `${value} against a target of ${formatTarget({ ...format, target: metric.target, targetFrom: metric.targetFrom ?? null })}`;
 }
 
 export async function openRitualsForDigest(

@@ -1,8 +1,16 @@
 // A KPI snapshot as a plain-text table: what `tandem kpi` prints, what the local
-// console shows, and what tests read. Text first: the good/bad cue that chat shows
-// as colour is written out as a word so it survives plain text and screen readers.
+// console shows, and what tests read. Text first: the better/worse cue that chat shows
+// as colour is written out as a word, as chat writes it, so it survives plain text
+// and screen readers.
 import type { Catalog } from "../../core/kpi/catalog.ts";
-import { formatChange, formatStatus, formatValue } from "../../core/kpi/format.ts";
+import {
+  formatMetricChange,
+  formatMetricValue,
+  formatStatus,
+  formatTarget,
+  toneWord,
+  type ValueFormat,
+} from "../../core/kpi/format.ts";
 import { describePeriod, previousPeriod } from "../../core/kpi/periods.ts";
 import type { MetricDef, MetricResult, Snapshot } from "../../core/kpi/types.ts";
 
@@ -19,9 +27,10 @@ export function renderSnapshotText(snapshot: Snapshot, catalog?: Catalog): strin
   const rows: string[][] = [];
   for (const metric of snapshot.metrics) {
     const def = catalog?.get(metric.key);
-    rows.push(metricRow(metric, def, withTargets));
+    const format: ValueFormat = { unit: metric.unit, decimals: def?.decimals, currency: metric.currency };
+    rows.push(metricRow(metric, def, format, withTargets));
     for (const [label, value] of breakdownRows(metric)) {
-      rows.push([`  ${label}`, formatValue(value, metric.unit, def?.decimals)]);
+      rows.push([`  ${label}`, formatMetricValue(format, value)]);
     }
   }
 
@@ -34,20 +43,20 @@ export function renderSnapshotText(snapshot: Snapshot, catalog?: Catalog): strin
   return [header, "", line(columns), ...rows.map(line)].join("\n");
 }
 
-function metricRow(metric: MetricResult, def: MetricDef | undefined, withTargets: boolean): string[] {
-  const value = formatValue(metric.value, metric.unit, def?.decimals);
-  let change = formatChange(metric.change, def?.better ?? "up").text;
+function metricRow(
+  metric: MetricResult,
+  def: MetricDef | undefined,
+  format: ValueFormat,
+  withTargets: boolean,
+): string[] {
+  const value = formatMetricValue(format, metric.value);
+  const shown = formatMetricChange(metric, def?.better ?? "up");
+  let change = shown?.text ?? "n/a";
   // Without the catalog the better direction is unknown, so no verdict is given.
-  if (def !== undefined) {
-    const { tone } = formatChange(metric.change, def.better);
-    if (tone !== "neutral") change = `${change} ${tone}`;
-  }
+  if (def !== undefined && shown && shown.tone !== "neutral") change = `${change} (${toneWord(shown.tone)})`;
   const row = [metric.name, value, change];
   if (withTargets) {
-    row.push(
-      metric.target === null ? NO_TARGET : formatValue(metric.target, metric.unit, def?.decimals),
-      formatStatus(metric.status),
-    );
+    row.push(metric.target === null ? NO_TARGET : formatTarget({ ...format, ...metric }), formatStatus(metric.status));
   }
   return row;
 }

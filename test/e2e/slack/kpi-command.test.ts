@@ -13,7 +13,7 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
   });
   afterAll(async () => server?.stop());
 
-  it("answers /kpi cac 2026-09 privately with the figure formatted as KPI-DEFINITIONS.md says", async () => {
+  it("answers /kpi cac 2026-09 privately with the figure formatted as docs/metrics.md says", async () => {
     const answer = await server.kpi("cac 2026-09");
     expect(answer.response_type).toBe("ephemeral");
     const text = answerText(answer);
@@ -26,7 +26,7 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
   it("shows new revenue as 157,500 with a sparkline of the last 8 months", async () => {
     const answer = await server.kpi("new revenue 2026-09");
     const text = answerText(answer);
-    expect(text).toContain("157,500");
+    expect(text).toContain("$157,500");
     expect(text).toContain("Trend, last 8 months");
     expect(text).toContain("2026-02"); // the oldest of the 8 points
   });
@@ -56,6 +56,8 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
     const text = answerText(answer);
     expect(text).toContain("Funnel · September 2026");
     for (const figure of ["200", "80", "40", "30", "21", "40.0%", "70.0%"]) expect(text).toContain(figure);
+    // a rate's change in percentage points: 70 / 180 = 38.9 % in August, 80 / 200 = 40.0 % now
+    expect(text).toContain("▲ 1.1 pp");
     expect(text).toContain("Bottleneck:* Opportunities → Won deals");
   });
 
@@ -90,6 +92,33 @@ describe.each(DIALECTS)("/kpi in Slack (%s)", (dialect) => {
   it("explains the period forms for an unknown period", async () => {
     const answer = await server.kpi("cac 2026-13");
     expect(answerText(answer)).toMatch(/period|month/i);
+  });
+
+  it("reads periods as people type them", async () => {
+    const lastMonth = answerText(await server.kpi("customer acquisition cost last month"));
+    expect(lastMonth).toContain("Customer acquisition cost");
+    expect(lastMonth).toContain("September 2026");
+    expect(answerText(await server.kpi("cac Q3"))).toContain("Q3 2026");
+    expect(answerText(await server.kpi("2026 Q3 cac"))).toContain("Q3 2026");
+    expect(answerText(await server.kpi("获客成本 sep 2026"))).toContain("September 2026");
+    expect(answerText(await server.kpi("funnel september"))).toContain("Funnel · September 2026");
+    expect(answerText(await server.kpi("marketing last month"))).toContain("Marketing · September 2026");
+  });
+
+  it("answers a wrong period as a period error with an example that works", async () => {
+    const text = answerText(await server.kpi("cac Q5"));
+    expect(text).toContain("Q5 is not a quarter (quarters are Q1 to Q4): try Q3 or 2026-Q3.");
+    expect(text).not.toContain("I don't know the metric");
+  });
+
+  it("answers 20,000 words with the length error, and a command just under the cap", async () => {
+    const long = answerText(await server.kpi("cac ".repeat(20_000)));
+    expect(long).toContain("Tandem reads commands of up to 1,000 characters");
+    expect(long).not.toContain("cac cac");
+    // 998 characters: the metric, spaces Slack would keep, a period
+    const underCap = `cac${" ".repeat(988)}2026-09`;
+    expect(underCap.length).toBe(998);
+    expect(answerText(await server.kpi(underCap))).toContain("5,000");
   });
 
   it("never echoes a NUL, an escape sequence or another control character back", async () => {

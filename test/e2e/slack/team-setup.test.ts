@@ -73,8 +73,16 @@ describe.each(DIALECTS)("team set-up from Slack (%s)", (dialect) => {
     expect(answerText(answer)).not.toContain("target");
     await server.kpi("target cac 4800", { userId: "UADMIN" });
     const after = await server.kpi("cac 2026-09", { userId: "UADMIN" });
-    expect(answerText(after)).toContain("target 4,800");
+    expect(answerText(after)).toContain("target $4,800");
     expect(answerText(after)).toContain("at risk");
+  });
+
+  it("serves a week from the monthly targets: pro rata for totals, the same number for averages", async () => {
+    await server.kpi("target new revenue 200,000", { userId: "UADMIN" });
+    const revenue = answerText(await server.kpi("new revenue 2026-W38", { userId: "UADMIN" }));
+    expect(revenue).toContain("target $45,997, pro rata from the monthly $200,000");
+    const cac = answerText(await server.kpi("cac 2026-W38", { userId: "UADMIN" }));
+    expect(cac).toContain("target $4,800, from the monthly target");
   });
 
   it("refuses a percent metric's target written as a bare number above 1", async () => {

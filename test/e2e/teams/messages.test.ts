@@ -47,7 +47,7 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
 
   it("answers the same question in a personal chat, without a mention", async () => {
     const card = await server.ask("kpi new revenue 2026-09", { conversation: PERSONAL, mention: false });
-    expect(cardText(card)).toContain("157,500");
+    expect(cardText(card)).toContain("$157,500");
   });
 
   it("answers in a group chat with the mention stripped", async () => {
@@ -75,6 +75,21 @@ describe.each(DIALECTS)("Teams messages (%s)", (dialect) => {
     expect(text).toContain("Marketing × Sales: shared metrics");
     expect(text).toContain("Customer acquisition cost");
     expect(text).not.toContain("Cost per lead"); // marketing's alone
+  });
+
+  it("reads periods as people type them, and answers a wrong one as a period error", async () => {
+    const text = cardText(await server.ask("kpi customer acquisition cost last month"));
+    expect(text).toContain("Customer acquisition cost");
+    expect(text).toContain("September 2026");
+    expect(cardText(await server.ask("kpi new revenue q3 2026"))).toContain("Q3 2026");
+    const wrong = cardText(await server.ask("kpi cac Q5"));
+    expect(wrong).toContain("Q5 is not a quarter (quarters are Q1 to Q4): try Q3 or 2026-Q3.");
+    expect(wrong).not.toContain("I don't know the metric");
+  });
+
+  it("answers a 20,000-word command with the length error", async () => {
+    const text = cardText(await server.ask(`kpi ${"cac ".repeat(20_000)}`));
+    expect(text).toContain("Tandem reads commands of up to 1,000 characters");
   });
 
   it("answers help with Teams' words (no slash)", async () => {

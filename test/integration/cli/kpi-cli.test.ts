@@ -105,7 +105,7 @@ describe.each(DIALECTS)("tandem kpi on %s", (dialect) => {
     const { code, io } = await kpi(["customer", "acquisition", "cost", "2026-09"]);
     expect(code).toBe(0);
     expect(io.stdout).toContain("KPI snapshot: September 2026");
-    expect(io.stdout).toMatch(/Customer acquisition cost\s+3,000/);
+    expect(io.stdout).toMatch(/Customer acquisition cost\s+\$3,000/);
 
     const department = await kpi(["2026-09", "--department", "marketing"]);
     expect(department.code).toBe(0);
@@ -123,6 +123,72 @@ describe.each(DIALECTS)("tandem kpi on %s", (dialect) => {
     const { code, io } = await kpi(["cac", "2026-13"]);
     expect(code).toBe(1);
     expect(io.stderr).toMatch(/not a real month/);
+  });
+
+  it("reads the same words as chat: periods as people type them, the funnel, a department", async () => {
+    const sep = await kpi(["new", "revenue", "sep", "2026", "--json"]);
+    expect(sep.io.stderr).toBe("");
+    expect(JSON.parse(sep.io.stdout).metrics[0]).toMatchObject({ key: "new_revenue", value: 10_000 });
+    expect(JSON.parse(sep.io.stdout).period.start).toBe("2026-09-01T00:00:00.000Z");
+    const lastMonth = await kpi(["cac", "last", "month", "--json"]);
+    expect(lastMonth.code).toBe(0);
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString();
+    expect(JSON.parse(lastMonth.io.stdout)).toMatchObject({
+      period: { grain: "month", start: monthStart },
+      metrics: [{ key: "cac" }],
+    });
+    const quarter = await kpi(["2026 Q3", "new_revenue", "--json"]);
+    expect(JSON.parse(quarter.io.stdout).period).toMatchObject({ grain: "quarter", start: "2026-07-01T00:00:00.000Z" });
+
+    const funnel = await kpi(["funnel", "2026-09"]);
+    expect(funnel.code).toBe(0);
+    expect(funnel.io.stdout).toContain("Funnel · September 2026");
+    expect(funnel.io.stdout).not.toContain("Did you mean");
+    const funnelJson = JSON.parse((await kpi(["funnel", "2026-09", "--json"])).io.stdout);
+    expect(funnelJson.metrics.map((m: { key: string }) => m.key)).toEqual([
+      "leads",
+      "mqls",
+      "sqls",
+      "opportunities",
+      "deals_won",
+      "lead_to_mql_rate",
+      "mql_to_sql_rate",
+      "sql_to_opportunity_rate",
+      "opportunity_to_win_rate",
+    ]);
+
+    const marketing = await kpi(["marketing", "september", "2026"]);
+    expect(marketing.code).toBe(0);
+    expect(marketing.io.stdout).toMatch(/Leads\s+1\b/);
+    expect(marketing.io.stdout).not.toContain("Deals won");
+  });
+
+  it("exits 1 with a period error, not an unknown metric, for a wrong period", async () => {
+    const { code, io } = await kpi(["cac", "Q5"]);
+    expect(code).toBe(1);
+    expect(io.stderr).toMatch(/^tandem: Q5 is not a quarter \(quarters are Q1 to Q4\): try Q\d or \d{4}-Q\d\.\n$/);
+  });
+
+  it("answers a command over 1,000 characters with the length error before opening the database", async () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = "file:/nonexistent/dir/never-opened.db";
+    try {
+      for (const args of [["x".repeat(1_000_000)], Array.from({ length: 20_000 }, () => "cac")]) {
+        const { code, io } = await kpi(args);
+        expect(code).toBe(1);
+        expect(io.stderr).toContain("Tandem reads commands of up to 1,000 characters");
+        expect(io.stderr.length).toBeLessThan(300);
+      }
+    } finally {
+      process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it("refuses chat-only commands with a pointer to chat", async () => {
+    const { code, io } = await kpi(["join", "sales"]);
+    expect(code).toBe(1);
+    expect(io.stderr).toContain("`kpi join` is a chat command");
   });
 
   it("exits 2 with the usage for an unknown option", async () => {

@@ -129,7 +129,7 @@ describe.each(DIALECTS)("runDueDigests on %s", (dialect) => {
       { type: "header", text: "Weekly alignment digest · Week 44 2026 (26 Oct–1 Nov)" },
     ]);
     // the digest carries the week's numbers
-    expect(d.messenger.posts[0]?.message.text).toContain("• New revenue — Value: 1,200");
+    expect(d.messenger.posts[0]?.message.text).toContain("• New revenue — Value: $1,200");
   });
 
   it("posts once when two schedulers with their own database clients tick at the same time", async () => {
@@ -273,9 +273,9 @@ describe.each(DIALECTS)("runDueDigests on %s", (dialect) => {
     expect(attachment?.png).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     expect(attachment?.filename).toBe("tandem-digest-2026-W10.png");
     expect(attachment?.altText).toMatch(
-      /^Line charts of the shared metrics over the last 8 weeks \(2026-W03 to 2026-W10\)/,
+      /^Line charts of 11 shared metrics over the last 8 weeks \(12 Jan to 2 Mar\), one panel per metric/,
     );
-    expect(attachment?.altText).toContain("New revenue 0 to 1,200");
+    expect(attachment?.altText).toContain("New revenue $0 to $1,200");
 
     const failing = {
       ...deps(test.db),

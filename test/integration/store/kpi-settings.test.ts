@@ -13,6 +13,7 @@ import {
   loadKpiSettings,
   setTarget,
 } from "../../../src/store/kpi-settings.ts";
+import { minGroupSizeFrom } from "../../../src/store/pulses.ts";
 import { ensureWorkspace } from "../../../src/store/workspaces.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
@@ -108,12 +109,27 @@ describe.each(DIALECTS)("KPI settings on %s", (dialect) => {
     expect(await loadKpiSettings(prisma, id)).toEqual(loaded);
   });
 
-  it("keeps the workspace's other settings when it stores the admins", async () => {
+  it("keeps the workspace's other settings when it stores admins, currency and the pulse minimum", async () => {
     const id = await workspace();
-    await prisma.workspace.update({ where: { id }, data: { settings: JSON.stringify({ pulseMinGroupSize: 5 }) } });
-    await applyMetricsConfig(prisma, id, parse("version: 1\nadmins: [U1, U1, U2]\n"), "", "test");
+    await prisma.workspace.update({
+      where: { id },
+      data: { settings: JSON.stringify({ pulseMinGroupSize: 5, unrelated: true }) },
+    });
+    await applyMetricsConfig(prisma, id, parse("version: 1\nadmins: [U1, U1, U2]\ncurrency: gbp\n"), "", "test");
     const row = await prisma.workspace.findUniqueOrThrow({ where: { id } });
-    expect(JSON.parse(row.settings)).toEqual({ pulseMinGroupSize: 5, admins: ["U1", "U2"] });
+    // the file says nothing of the pulse minimum: applying it means the default
+    expect(JSON.parse(row.settings)).toEqual({
+      unrelated: true,
+      pulseMinGroupSize: 3,
+      admins: ["U1", "U2"],
+      currency: "GBP",
+    });
+    expect((await loadKpiSettings(prisma, id)).currency).toBe("GBP");
+    await applyMetricsConfig(prisma, id, parse("version: 1\npulse_min_group_size: 6\n"), "", "test");
+    const exported = await exportMetricsConfig(prisma, id);
+    expect(exported).toContain("\ncurrency: USD\n");
+    expect(exported).toContain("\npulse_min_group_size: 6\n");
+    expect(minGroupSizeFrom((await prisma.workspace.findUniqueOrThrow({ where: { id } })).settings)).toBe(6);
   });
 
   it("replaces departments by key, keeping the rows members belong to", async () => {

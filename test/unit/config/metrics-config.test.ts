@@ -39,6 +39,8 @@ describe("tandem.config.yaml validation", () => {
     const config = configOf(EXAMPLE);
     const settings = configToSettings(config);
     expect(settings.grossMargin).toBe(0.8);
+    expect(settings.currency).toBe("EUR");
+    expect(config.pulse_min_group_size).toBe(5);
     expect(settings.departments.map((d) => d.key)).toEqual(["marketing", "sales", "product", "customer_success"]);
     expect(settings.overrides.csat).toEqual({ owners: ["customer_success", "product"] });
     expect(settings.overrides.nps?.name).toBe("Net Promoter Score");
@@ -67,6 +69,8 @@ describe("tandem.config.yaml validation", () => {
     const settings = configToSettings(configOf("version: 1\n"));
     expect(settings).toEqual({
       grossMargin: 1,
+      currency: "USD",
+      pulseMinGroupSize: 3,
       departments: [
         { key: "marketing", name: "Marketing" },
         { key: "sales", name: "Sales" },
@@ -86,6 +90,25 @@ describe("tandem.config.yaml validation", () => {
     expect(printed).toContain("  csat: { owners: [ customer_success, product ] }");
     expect(configOf(printed)).toEqual(config);
     expect(settingsToConfig(configToSettings(config), config.admins)).toEqual(config);
+  });
+
+  it("takes the currency as an ISO 4217 code in any case, and the pulse minimum from 3", () => {
+    expect(configOf(withLines("currency: eur")).currency).toBe("EUR");
+    expect(configOf(withLines("currency: JPY")).currency).toBe("JPY");
+    expect(configOf(withLines()).currency).toBe("USD");
+    expect(errorsOf(withLines("currency: EURO"))).toEqual([
+      'line 7: currency: unknown currency "EURO" (did you mean EUR?): expected an ISO 4217 code such as USD, EUR or GBP',
+    ]);
+    expect(errorsOf(withLines("currency: dollars"))).toEqual([
+      'line 7: currency: unknown currency "DOLLARS": expected an ISO 4217 code such as USD, EUR or GBP',
+    ]);
+    expect(configOf(withLines("pulse_min_group_size: 3")).pulse_min_group_size).toBe(3);
+    expect(errorsOf(withLines("pulse_min_group_size: 2"))).toEqual([
+      "line 7: pulse_min_group_size: never below 3: a smaller group could single a person out",
+    ]);
+    expect(errorsOf(withLines("pulse_min_group_size: 3.5"))).toEqual([
+      "line 7: pulse_min_group_size: expected a whole number, got 3.5",
+    ]);
   });
 
   it("lists every error of a file at once, in line order, structural and cross-reference alike", () => {
@@ -134,7 +157,7 @@ describe("tandem.config.yaml validation", () => {
 
     it("names an unknown top-level key and the closest known one", () => {
       expect(errorsOf("version: 1\ntarget: []\n")).toEqual([
-        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, departments, metrics, custom_metrics, targets, admins",
+        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, currency, pulse_min_group_size, departments, metrics, custom_metrics, targets, admins",
       ]);
     });
   });

@@ -40,13 +40,17 @@ describe("KPI message builders", () => {
   it("colours a change by the metric's better direction: a falling CAC is good, a falling rate is bad", () => {
     const rows = (blocksOf(snapshotMessage(snapshot, catalog), "metricRows")[0] as MetricRowsBlock).rows;
     expect(rows.find((r) => r.label === metrics.cac.name)?.change).toEqual({ text: "▼ 11.8%", tone: "good" });
-    expect(rows.find((r) => r.label === metrics.mqlToSql.name)?.change).toEqual({ text: "▼ 10.3%", tone: "bad" });
+    // a rate's change is in percentage points: 35.0% → 31.4%
+    expect(rows.find((r) => r.label === metrics.mqlToSql.name)?.change).toEqual({ text: "▼ 3.6 pp", tone: "bad" });
     expect(rows.find((r) => r.label === metrics.leads.name)?.change?.tone).toBe("good");
   });
 
   it("shows value, target and status of each metric, and n/a for an undefined value", () => {
     const message = snapshotMessage(snapshot, catalog);
-    expect(message.text).toContain("Customer acquisition cost: 1,235 · ▼ 11.8% (better) · target 1,300 · on track");
+    expect(message.text).toContain("Customer acquisition cost: €1,235 · ▼ 11.8% (better) · target €1,300 · on track");
+    expect(message.text).toContain(
+      "MQL to SQL rate: 31.4% · ▼ 3.6 pp (worse) · target 33.0%, from the quarterly target",
+    );
     expect(message.text).toContain("31.4%");
     expect(message.text).toMatch(/churn rate: n\/a/);
   });
@@ -92,7 +96,7 @@ describe("KPI message builders", () => {
 
   it("gives a metric's detail with previous value, owners, a sparkline and the numbers behind it", () => {
     const text = metricDetailMessage(metrics.cac, def("cac"), september, series).text;
-    expect(text).toContain("Previous month: 1,400");
+    expect(text).toContain("Previous month: €1,400");
     expect(text).toContain("Owners: Marketing, Sales (shared metric)");
     expect(text).toMatch(/Trend, last 8 months: [▁▂▃▄▅▆▇█ ]{8}/);
     expect(text).toContain("2026-05: n/a");

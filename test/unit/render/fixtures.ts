@@ -48,10 +48,20 @@ export const metrics = {
     previous: 0.35,
     change: -0.1029,
     target: 0.33,
+    // the quarterly target serves the month too (a rate keeps its number)
+    targetFrom: { grain: "quarter", value: 0.33, rule: "same" },
     status: "at_risk",
   }),
-  cac: result("cac", { value: 1234.5, previous: 1400, change: -0.118, target: 1300, status: "on_track" }),
+  cac: result("cac", {
+    value: 1234.5,
+    previous: 1400,
+    change: -0.118,
+    target: 1300,
+    status: "on_track",
+    currency: "EUR",
+  }),
   newRevenue: result("new_revenue", {
+    currency: "EUR",
     value: 157500,
     previous: 140000,
     change: 0.125,
@@ -59,6 +69,7 @@ export const metrics = {
     status: "off_track",
   }),
   revenueByChannel: result("revenue_by_channel", {
+    currency: "EUR",
     value: 157500,
     breakdown: { paid_search: 60000, webinar: 45000, outbound: 30000, referral: 15000, unknown: 7500 },
   }),
@@ -92,7 +103,7 @@ export const funnel: FunnelInput = {
   bottleneck: {
     from: "mql",
     to: "sql",
-    reason: "MQL to SQL rate fell from 35.0% to 31.4% (10.3% lower than the previous period).",
+    reason: "MQL to SQL rate fell 3.6 pp, from 35.0% to 31.4%.",
   },
 };
 

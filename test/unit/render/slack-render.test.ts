@@ -22,7 +22,7 @@ describe("Slack renderer", () => {
     const evil = { ...metrics.cac, name: "<script>&" };
     const rendered = toSlack(snapshotMessage({ period: september, metrics: [evil] }, catalog));
     expect(allText(rendered.blocks)).toContain("*&lt;script&gt;&amp;*");
-    expect(rendered.text).toContain("&lt;script&gt;&amp;: 1,235");
+    expect(rendered.text).toContain("&lt;script&gt;&amp;: €1,235");
     expect(allText(rendered)).not.toContain("<script>");
   });
 
@@ -41,7 +41,7 @@ describe("Slack renderer", () => {
   it("marks a change's tone with a coloured circle next to the arrow", () => {
     const sections = allText(toSlack(snapshotMessage(snapshot, catalog)).blocks);
     expect(sections).toContain(":large_green_circle: ▼ 11.8%");
-    expect(sections).toContain(":red_circle: ▼ 10.3%");
+    expect(sections).toContain(":red_circle: ▼ 3.6 pp");
     expect(sections).toContain(":white_circle: → 0.0%");
   });
 

@@ -35,7 +35,7 @@ describe("Teams renderer", () => {
   it("colours a change by its tone and a status by how far off track it is", () => {
     const card = json(toAdaptiveCard(snapshotMessage(snapshot, catalog)));
     expect(card).toContain('"text":"▼ 11.8%","wrap":true,"color":"Good"');
-    expect(card).toContain('"text":"▼ 10.3%","wrap":true,"color":"Attention"');
+    expect(card).toContain('"text":"▼ 3.6 pp","wrap":true,"color":"Attention"');
     expect(card).toContain('"text":"→ 0.0%","wrap":true,"color":"Default"');
     expect(card).toContain('"text":"at risk","wrap":true,"color":"Warning"');
     expect(card).toContain('"text":"off track","wrap":true,"color":"Attention"');

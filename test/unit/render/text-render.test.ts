@@ -14,14 +14,14 @@ describe("plain-text renderer", () => {
     const text = toPlainText(
       metricDetailMessage(metrics.revenueByChannel, def("revenue_by_channel"), september, series),
     );
-    expect(text).toMatch(/paid_search +█{20} +60,000 \(38%\)/);
-    expect(text).toMatch(/webinar +█{15} +45,000 \(29%\)/);
-    expect(text).toMatch(/unknown +█{3} +7,500 \(5%\)/);
+    expect(text).toMatch(/paid_search +█{20} +€60,000 \(38%\)/);
+    expect(text).toMatch(/webinar +█{15} +€45,000 \(29%\)/);
+    expect(text).toMatch(/unknown +█{3} +€7,500 \(5%\)/);
   });
 
   it("aligns the scorecard's values in one column", () => {
     const lines = toPlainText(snapshotMessage(snapshot, catalog)).split("\n");
-    const ends = ["1,240", "31.4%", "157,500", "38.3 days", "3.2×", "n/a"].map((value) => {
+    const ends = ["1,240", "31.4%", "€157,500", "38.3 days", "3.2×", "n/a"].map((value) => {
       const line = lines.find((l) => l.includes(`  ${value}`)) ?? "";
       return line.indexOf(`  ${value}`) + 2 + value.length;
     });
@@ -31,7 +31,15 @@ describe("plain-text renderer", () => {
   it("carries the same facts as the fallback text", () => {
     const message = snapshotMessage(snapshot, catalog);
     const text = toPlainText(message);
-    for (const fact of ["1,235", "▼ 11.8% (better)", "target 1,300", "on track", "31.4%", "n/a"]) {
+    for (const fact of [
+      "€1,235",
+      "▼ 11.8% (better)",
+      "target €1,300",
+      "on track",
+      "31.4%",
+      "▼ 3.6 pp (worse)",
+      "n/a",
+    ]) {
       expect(message.text).toContain(fact);
       expect(text).toContain(fact);
     }

@@ -1,4 +1,4 @@
-// DESIGN.md: every message is kept inside the platforms' limits by design. Each
+// Every message is kept inside the platforms' limits by design. Each
 // builder at its worst (every metric, 80-character names, a 200-label breakdown, a
 // five-question pulse) must still render for Slack and Teams without a violation.
 import { describe, expect, it } from "vitest";

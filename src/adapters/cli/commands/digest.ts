@@ -50,8 +50,7 @@ export const digestCommand = (deps: DigestCommandDeps): CliCommand => ({
       return 0;
     }
     if (verb === "preview") {
-      if (rest.length > 1) throw new AppError(ErrorCode.InvalidInput, `give one period, not ${rest.length}`);
-      return preview(io, rest[0] ?? null, parsed.values.workspace, parsed.values.json === true);
+      return preview(io, rest.length > 0 ? rest.join(" ") : null, parsed.values.workspace, parsed.values.json === true);
     }
     if (verb === "run-due") {
       if (rest.length > 0) throw new AppError(ErrorCode.InvalidInput, "tandem digest run-due takes no arguments");

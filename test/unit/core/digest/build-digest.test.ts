@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDigest, digestJson, digestMessage } from "../../../../src/core/digest/build-digest.ts";
 import { buildCatalog } from "../../../../src/core/kpi/catalog.ts";
-import { formatValue } from "../../../../src/core/kpi/format.ts";
+import { formatMetricValue } from "../../../../src/core/kpi/format.ts";
 import type { KpiSnapshotDeps } from "../../../../src/core/kpi/get-kpi-snapshot.ts";
 import { DEFAULT_KPI_SETTINGS, type KpiSettings } from "../../../../src/core/kpi/types.ts";
 import { checkMessage } from "../../../../src/core/messages/model.ts";
@@ -51,16 +51,39 @@ describe("buildDigest on the hand-computed September", () => {
       status: "on_track",
     });
     expect(byKey.cac).toMatchObject({ value: 3_000, target: 2_800, status: "at_risk" });
+    // the series behind the headline and the chart ends with these very numbers
+    expect(digest.series.map((p) => p.period.key)).toEqual([
+      "2025-12",
+      "2026-01",
+      "2026-02",
+      "2026-03",
+      "2026-04",
+      "2026-05",
+      "2026-06",
+      "2026-07",
+      "2026-08",
+      "2026-09",
+    ]);
+    const last = digest.series[digest.series.length - 1];
+    const previous = digest.series[digest.series.length - 2];
+    for (const [key, value] of Object.entries(last?.values ?? {})) {
+      expect(value, key).toBe(byKey[key]?.value);
+      expect(previous?.values[key], key).toBe(byKey[key]?.previous);
+    }
+    expect(Object.keys(last?.values ?? {})).toContain("cac");
   });
 
   it("sums up: shared metrics on track and the biggest change", async () => {
     const digest = await buildDigest(deps(), { workspaceId: 1, zone: "UTC", period: "2026-09" });
     expect(digest.summary).toMatchObject({ sharedMetrics: SHARED.length, onTrack: 1, atRisk: 1, offTrack: 1 });
     expect(digest.summary.noTarget).toBe(SHARED.length - 3);
-    // new customers went from 1 (e11, August) to 4: +300 %
-    expect(digest.summary.biggestChange).toMatchObject({ key: "new_customers", change: 3 });
+    // Before September the fixture has no MQLs at all: 0 → 4 is unlike any month before,
+    // more unusual than new customers' 1 → 4 after a 0 → 1 in July.
+    expect(digest.summary.biggestChange).toMatchObject({ key: "mqls", change: null, score: 99 });
     expect(digest.summary.text).toContain("1 of 3 shared metrics with a target on track (1 at risk, 1 off track)");
-    expect(digest.summary.text).toContain("New customers ▲ 300.0% (better), 1 → 4");
+    expect(digest.summary.text).toContain(
+      "biggest change for its history: Marketing-qualified leads, 0 → 4, a move unlike any other month since December 2025.",
+    );
   });
 
   it("counts each department's own metrics against its own targets", async () => {
@@ -142,12 +165,12 @@ describe("digestMessage", () => {
       if (metric.key === "collaboration_score" || metric.key === "pulse_participation") continue;
       const line = text.split("\n").find((l) => l.startsWith(`• ${metric.name} — `));
       expect(line, metric.key).toBeDefined();
-      expect(line).toContain(`Value: ${formatValue(metric.value, metric.unit, metric.decimals)}`);
+      expect(line).toContain(`Value: ${formatMetricValue(metric, metric.value)}`);
     }
     expect(text).toContain("Marketing × Sales");
     expect(text).toContain("Sales × Product");
     expect(text).toContain("All departments (Marketing × Sales × Product)");
-    expect(text).toContain("• Customer acquisition cost — Value: 3,000, Target: 2,800, Status: at risk");
+    expect(text).toContain("• Customer acquisition cost — Value: $3,000, Target: $2,800, Status: at risk");
     expect(text).toContain("Funnel bottleneck: MQLs → SQLs.");
     expect(text).toContain("Pulse: collaboration 3.0 of 5");
     expect(text).toContain("participation 70.0%");

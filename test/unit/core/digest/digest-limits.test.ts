@@ -96,6 +96,7 @@ function worstDigest(): Digest {
         points: 4,
       },
     },
+    series: [],
   };
 }
 

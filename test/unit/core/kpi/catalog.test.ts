@@ -57,7 +57,7 @@ const PAGE_METRICS: [key: string, unit: string, better: string, owners: string[]
 ];
 
 describe("BUILTIN_METRICS", () => {
-  it("lists every metric of KPI-DEFINITIONS.md with its unit, direction and owners", () => {
+  it("lists every metric of docs/metrics.md with its unit, direction and owners", () => {
     expect(BUILTIN_METRICS.map((m) => [m.key, m.unit, m.better, m.owners])).toEqual(PAGE_METRICS);
   });
 

@@ -80,9 +80,25 @@ describe("computeSnapshot", () => {
     const sales = byKey((await ask("sales")).metrics);
     expect(sales.cac).toMatchObject({ target: 3_500, status: "on_track" });
     expect(sales.leads).toMatchObject({ target: 10 });
-    expect(
-      (await computeSnapshot(engine, { workspaceId: 1, period: period("2026-W38"), metricKeys: ["cac"] })).metrics[0],
-    ).toMatchObject({ target: null, status: null });
+    // a week has no target of its own: CAC keeps the monthly number, leads are pro rata
+    const week = byKey(
+      (await computeSnapshot(engine, { workspaceId: 1, period: period("2026-W38"), metricKeys: ["cac", "leads"] }))
+        .metrics,
+    );
+    expect(week.cac).toMatchObject({ target: 2_800, targetFrom: { grain: "month", value: 2_800, rule: "same" } });
+    expect(week.leads?.target).toBeCloseTo((10 * 7) / 30.436875, 12);
+    expect(week.leads?.targetFrom).toEqual({ grain: "month", value: 10, rule: "pro_rata" });
+    expect(company.cac?.targetFrom).toBeUndefined();
+  });
+
+  it("marks money with the workspace currency", async () => {
+    const { engine } = deps(SEPTEMBER_FACTS, { currency: "EUR" });
+    const metrics = byKey(
+      (await computeSnapshot(engine, { workspaceId: 1, period: period("2026-09"), metricKeys: ["cac", "leads"] }))
+        .metrics,
+    );
+    expect(metrics.cac?.currency).toBe("EUR");
+    expect(metrics.leads?.currency).toBeUndefined();
   });
 
   it("evaluates custom metrics over built-in and other custom metrics", async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatChange, formatStatus, formatValue, sparkline } from "../../../../src/core/kpi/format.ts";
+import {
+  formatChange,
+  formatMetricChange,
+  formatStatus,
+  formatTarget,
+  formatValue,
+  sparkline,
+} from "../../../../src/core/kpi/format.ts";
 
 describe("formatValue", () => {
   it("shows currency with thousands separators and no decimals", () => {
@@ -90,5 +97,66 @@ describe("sparkline", () => {
   it("draws a flat series at mid height", () => {
     expect(sparkline([4, 4, 4])).toBe("▄▄▄");
     expect(sparkline([])).toBe("");
+  });
+});
+
+describe("formatValue with a currency", () => {
+  it("writes the workspace's currency with its symbol or code, without decimals", () => {
+    expect(formatValue(157_500, "currency", undefined, "USD")).toBe("$157,500");
+    expect(formatValue(157_500, "currency", undefined, "EUR")).toBe("€157,500");
+    expect(formatValue(157_500, "currency", undefined, "GBP")).toBe("£157,500");
+    expect(formatValue(157_500.6, "currency", undefined, "JPY")).toBe("¥157,501");
+    expect(formatValue(157_500, "currency", undefined, "CHF")).toBe("CHF\u00a0157,500"); // a no-break space keeps the code with its number
+    expect(formatValue(-1_234.4, "currency", undefined, "USD")).toBe("-$1,234");
+    expect(formatValue(-0.4, "currency", undefined, "USD")).toBe("$0");
+    expect(formatValue(null, "currency", undefined, "USD")).toBe("n/a");
+  });
+
+  it("leaves other units alone", () => {
+    expect(formatValue(0.314, "percent", undefined, "EUR")).toBe("31.4%");
+  });
+});
+
+describe("formatMetricChange", () => {
+  const rate = (value: number | null, previous: number | null) => ({
+    unit: "percent" as const,
+    value,
+    previous,
+    change: value !== null && previous ? (value - previous) / previous : null,
+  });
+
+  it("shows a rate's change in percentage points, not as a relative change of the rate", () => {
+    expect(formatMetricChange(rate(0.37, 0.378), "up")).toEqual({ text: "▼ 0.8 pp", tone: "bad" });
+    expect(formatMetricChange(rate(0.005, 0.003), "down")).toEqual({ text: "▲ 0.2 pp", tone: "bad" });
+    expect(formatMetricChange(rate(0.57, 0.0423), "up")).toEqual({ text: "▲ 52.8 pp", tone: "good" });
+    // from 0 a relative change is undefined; points are not
+    expect(formatMetricChange(rate(0.012, 0), "down")).toEqual({ text: "▲ 1.2 pp", tone: "bad" });
+    expect(formatMetricChange(rate(0.3704, 0.3701), "up")).toEqual({ text: "→ 0.0 pp", tone: "neutral" });
+    expect(formatMetricChange(rate(0.3, null), "up")).toBeUndefined();
+  });
+
+  it("shows every other unit's change relative to the previous value", () => {
+    expect(formatMetricChange({ unit: "currency", value: 90, previous: 100, change: -0.1 }, "down")).toEqual({
+      text: "▼ 10.0%",
+      tone: "good",
+    });
+    expect(formatMetricChange({ unit: "count", value: 5, previous: 0, change: null }, "up")).toBeUndefined();
+  });
+});
+
+describe("formatTarget", () => {
+  it("says when a target was derived from another grain's", () => {
+    const money = { unit: "currency" as const, currency: "USD" };
+    expect(formatTarget({ ...money, target: 200_000 })).toBe("$200,000");
+    expect(
+      formatTarget({
+        ...money,
+        target: (200_000 * 7) / 30.436875,
+        targetFrom: { grain: "month", value: 200_000, rule: "pro_rata" },
+      }),
+    ).toBe("$45,997, pro rata from the monthly $200,000");
+    expect(
+      formatTarget({ unit: "percent", target: 0.38, targetFrom: { grain: "quarter", value: 0.38, rule: "same" } }),
+    ).toBe("38.0%, from the quarterly target");
   });
 });

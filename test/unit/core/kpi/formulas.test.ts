@@ -150,6 +150,24 @@ describe("metricBreakdowns", () => {
     });
   });
 
+  it("shows a department's collaboration from the workspace's pulse minimum on, never below 3", () => {
+    const measures = {
+      ...emptyMeasures(),
+      collaborationByDepartment: {
+        sales: { sum: 20, count: 5 },
+        marketing: { sum: 16, count: 4 },
+        product: { sum: 9, count: 3 },
+        support: { sum: 9, count: 3 },
+      },
+    };
+    const shown = (min: number) => Object.keys(metricBreakdowns(measures, min).collaboration_score ?? {});
+    // exactly the minimum is shown, one below is not
+    expect(shown(5)).toEqual(["sales"]);
+    expect(shown(4)).toEqual(["sales", "marketing"]);
+    expect(shown(3)).toEqual(["sales", "marketing", "product", "support"]);
+    expect(shown(1)).toEqual(["sales", "marketing", "product", "support"]);
+  });
+
   const collaboration = (byDepartment: Record<string, number>) =>
     metricBreakdowns({
       ...emptyMeasures(),
@@ -174,6 +192,23 @@ describe("metricBreakdowns", () => {
       values({ collaborationSum: sum, collaborationCount: count }).collaboration_score;
     expect(score(12, 3)).toBe(4);
     expect(score(8, 2)).toBeNull();
+  });
+
+  it("shows no collaboration score below the workspace's own pulse minimum", () => {
+    const score = (count: number, pulseMinGroupSize: number) =>
+      metricValues({
+        current: { ...emptyMeasures(), collaborationSum: 4 * count, collaborationCount: count },
+        recurring: emptyRecurring(),
+        churnWindow: emptyRecurring(),
+        previousNewRevenue: null,
+        previousMrr: null,
+        grossMargin: 1,
+        pulseMinGroupSize,
+      }).collaboration_score;
+    expect(score(5, 5)).toBe(4);
+    expect(score(4, 5)).toBeNull();
+    // never below 3, whatever the setting says
+    expect(score(2, 1)).toBeNull();
   });
 
   it("covers exactly the metrics the catalog marks as having a breakdown", () => {

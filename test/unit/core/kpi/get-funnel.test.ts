@@ -30,7 +30,7 @@ describe("the funnel bottleneck", () => {
       rate("opportunity_to_win_rate", 0.2, 0.19),
     ]);
     expect(bottleneck).toMatchObject({ from: "sql", to: "opportunity" });
-    expect(bottleneck?.reason).toContain("fell from 20.0% to 10.0%");
+    expect(bottleneck?.reason).toBe("sql_to_opportunity_rate fell 10.0 pp, from 20.0% to 10.0%.");
   });
 
   it("is the hand-off that missed its target most, when that is worse than any fall", () => {

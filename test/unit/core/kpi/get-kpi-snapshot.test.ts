@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AppError, ErrorCode } from "../../../../src/core/errors.ts";
 import type { Fact } from "../../../../src/core/facts/fact.ts";
 import { buildCatalog } from "../../../../src/core/kpi/catalog.ts";
-import { getKpiSnapshot, type KpiSnapshotDeps, parseKpiArgs } from "../../../../src/core/kpi/get-kpi-snapshot.ts";
+import { getKpiSnapshot, type KpiSnapshotDeps } from "../../../../src/core/kpi/get-kpi-snapshot.ts";
 import { computeMeasures, computeRecurring } from "../../../../src/core/kpi/reference-measures.ts";
 import { DEFAULT_KPI_SETTINGS, type KpiSettings } from "../../../../src/core/kpi/types.ts";
 import type { FactStats } from "../../../../src/core/ports.ts";
@@ -62,43 +62,6 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
-
-describe("parseKpiArgs", () => {
-  it("finds the period after the metric", () => {
-    expect(parseKpiArgs(["cac", "2026-09"])).toEqual({ metric: "cac", period: "2026-09" });
-  });
-
-  it("keeps multi-word metric names together", () => {
-    expect(parseKpiArgs(["customer", "acquisition", "cost", "2026-Q3"])).toEqual({
-      metric: "customer acquisition cost",
-      period: "2026-Q3",
-    });
-    expect(parseKpiArgs(["customer acquisition cost", "2026-Q3"])).toEqual({
-      metric: "customer acquisition cost",
-      period: "2026-Q3",
-    });
-  });
-
-  it("finds the period anywhere", () => {
-    expect(parseKpiArgs(["this-month", "new", "revenue"])).toEqual({ metric: "new revenue", period: "this-month" });
-    expect(parseKpiArgs(["win", "2026-W38", "rate"])).toEqual({ metric: "win rate", period: "2026-W38" });
-  });
-
-  it("returns only what was given", () => {
-    expect(parseKpiArgs(["2026-09"])).toEqual({ metric: null, period: "2026-09" });
-    expect(parseKpiArgs(["funnel"])).toEqual({ metric: "funnel", period: null });
-    expect(parseKpiArgs([])).toEqual({ metric: null, period: null });
-    expect(parseKpiArgs(["  ", ""])).toEqual({ metric: null, period: null });
-  });
-
-  it("takes an impossible date as a period, so its error names the period", () => {
-    expect(parseKpiArgs(["cac", "2026-13"])).toEqual({ metric: "cac", period: "2026-13" });
-  });
-
-  it("refuses two periods", () => {
-    expect(() => parseKpiArgs(["cac", "2026-09", "week"])).toThrow(/one period/);
-  });
-});
 
 describe("getKpiSnapshot", () => {
   it("answers one metric for the period asked", async () => {
@@ -216,13 +179,24 @@ describe("getKpiSnapshot", () => {
     expect(error.message).toContain("marketing, sales, product");
   });
 
-  it("takes words from chat through parseKpiArgs", async () => {
-    const { snapshot } = await getKpiSnapshot(deps(), {
+  it("takes the metric and the period as typed together", async () => {
+    for (const words of ["new revenue 2026-Q3", "new revenue Q3", "Q3 2026 new revenue", "新收入 q3 2026"]) {
+      const { snapshot } = await getKpiSnapshot(deps(), { workspaceId: WORKSPACE, zone: "UTC", words });
+      expect(snapshot.period.key).toBe("2026-Q3");
+      expect(snapshot.metrics.map((m) => [m.key, m.value])).toEqual([["new_revenue", 8500]]);
+    }
+    const lastMonth = await getKpiSnapshot(deps(), {
       workspaceId: WORKSPACE,
       zone: "UTC",
-      ...parseKpiArgs("new revenue 2026-Q3".split(" ")),
+      words: "customer acquisition cost last month",
     });
-    expect(snapshot.period.key).toBe("2026-Q3");
-    expect(snapshot.metrics.map((m) => [m.key, m.value])).toEqual([["new_revenue", 8500]]);
+    expect(lastMonth.snapshot.period.key).toBe("2026-09");
+    expect(lastMonth.snapshot.metrics.map((m) => [m.key, m.value])).toEqual([["cac", 3000]]);
+  });
+
+  it("reports a wrong period as a period error, not as an unknown metric", async () => {
+    const error = await rejection(getKpiSnapshot(deps(), { workspaceId: WORKSPACE, zone: "UTC", words: "cac Q5" }));
+    expect(error.code).toBe(ErrorCode.InvalidInput);
+    expect(error.message).toBe("Q5 is not a quarter (quarters are Q1 to Q4): try Q3 or 2026-Q3.");
   });
 });

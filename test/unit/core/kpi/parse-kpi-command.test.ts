@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseKpiCommand, parseMention, parseNumber } from "../../../../src/core/kpi/parse-kpi-command.ts";
-import { isPeriodText } from "../../../../src/core/kpi/periods.ts";
+import { looksLikePeriod } from "../../../../src/core/kpi/period-words.ts";
 
 const ctx = {
   departments: [
@@ -8,7 +8,7 @@ const ctx = {
     { key: "sales", name: "Sales" },
     { key: "customer_success", name: "Customer Success" },
   ],
-  isPeriodText,
+  looksLikePeriod,
 };
 const parse = (text: string) => parseKpiCommand(text, ctx);
 
@@ -35,6 +35,10 @@ describe("the /kpi grammar", () => {
   it("reads funnel, help, shared and compare", () => {
     expect(parse("funnel")).toEqual({ kind: "funnel", period: "" });
     expect(parse("FUNNEL 2026-09")).toEqual({ kind: "funnel", period: "2026-09" });
+    expect(parse("funnel last month")).toEqual({ kind: "funnel", period: "last month" });
+    expect(parse("funnel Q5")).toEqual({ kind: "funnel", period: "Q5" });
+    // an alias that starts with the word
+    expect(parse("funnel conversion last month")).toEqual({ kind: "metric", words: "funnel conversion last month" });
     expect(parse("help")).toEqual({ kind: "help" });
     expect(parse("shared quarter")).toEqual({ kind: "shared", period: "quarter" });
     expect(parse("compare Marketing vs sales 2026-Q3")).toEqual({
@@ -103,5 +107,30 @@ describe("numbers and mentions", () => {
     expect(parseMention("<@W9|ada lovelace>")).toEqual({ userId: "W9", userName: "ada lovelace" });
     expect(parseMention("<#C123|general>")).toBeNull();
     expect(parseMention("@ada")).toBeNull();
+  });
+});
+
+describe("the cap on a command's length", () => {
+  const tooLong =
+    /^That command is (more than 2,000|[\d,]+) characters long; Tandem reads commands of up to 1,000 characters\./;
+
+  it("answers a 1 MB command and a 20,000-word command with the length error", () => {
+    for (const text of ["x".repeat(1_000_000), "cac ".repeat(20_000), "marketing ".repeat(20_000)]) {
+      const command = parse(text);
+      expect(command.kind).toBe("invalid");
+      expect(command.kind === "invalid" && command.message).toMatch(tooLong);
+    }
+  });
+
+  it("counts characters, not UTF-16 units, near the cap", () => {
+    // 600 Chinese characters outside the Basic Multilingual Plane: 1,200 UTF-16 units, 600 characters
+    expect(parse("𠀀".repeat(600)).kind).toBe("metric");
+    expect(parse("x".repeat(1_001))).toMatchObject({ kind: "invalid" });
+  });
+
+  it("parses a command just under the cap", () => {
+    const text = `customer success${" ".repeat(977)}2026-09`;
+    expect(text.length).toBe(1_000);
+    expect(parse(text)).toEqual({ kind: "department", department: "customer_success", period: "2026-09" });
   });
 });

@@ -22,7 +22,7 @@ function metric(overrides: Partial<MetricResult> = {}): MetricResult {
 }
 
 describe("toContractJson", () => {
-  it("produces exactly the CONTRACT.md object", () => {
+  it("produces exactly the public JSON object", () => {
     const snapshot: Snapshot = { period: parsePeriod("2026-09", NOW, "UTC"), metrics: [metric()] };
     expect(toContractJson(snapshot)).toEqual({
       period: { grain: "month", start: "2026-09-01T00:00:00.000Z", end: "2026-10-01T00:00:00.000Z" },

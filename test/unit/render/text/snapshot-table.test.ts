@@ -33,7 +33,7 @@ describe("renderSnapshotText", () => {
     expect(text.split("\n")[0]).toBe("KPI snapshot: September 2026 (change vs August 2026)");
   });
 
-  it("shows values, changes with arrows and a good/bad word that respects the better direction", () => {
+  it("shows values, changes with arrows and the better/worse word chat uses, respecting the better direction", () => {
     const snapshot: Snapshot = {
       period,
       metrics: [
@@ -48,8 +48,8 @@ describe("renderSnapshotText", () => {
         "KPI snapshot: September 2026 (change vs August 2026)",
         "",
         "Metric                     Value    Change",
-        "Customer acquisition cost  1,235    ▼ 11.8% good",
-        "New revenue                157,500  ▲ 5.0% good",
+        "Customer acquisition cost  1,235    ▼ 11.8% (better)",
+        "New revenue                157,500  ▲ 5.0% (better)",
         "Win rate                   31.4%    n/a",
         "Net Promoter Score         32       → 0.0%",
       ].join("\n"),
@@ -66,7 +66,7 @@ describe("renderSnapshotText", () => {
     };
     const lines = renderSnapshotText(snapshot, catalog).split("\n");
     expect(lines[2]).toMatch(/^Metric\s+Value\s+Change\s+Target\s+Status$/);
-    expect(lines[3]).toMatch(/^Customer acquisition cost\s+1,235\s+▲ 20\.0% bad\s+1,300\s+on track$/);
+    expect(lines[3]).toMatch(/^Customer acquisition cost\s+1,235\s+▲ 20\.0% \(worse\)\s+1,300\s+on track$/);
     expect(lines[4]).toMatch(/^Leads\s+n\/a\s+n\/a\s+–$/);
   });
 
@@ -92,7 +92,40 @@ describe("renderSnapshotText", () => {
   it("gives no verdict on a change without the catalog", () => {
     const text = renderSnapshotText({ period, metrics: [metric("cac", { value: 1000, change: -0.5 })] });
     expect(text).toContain("▼ 50.0%");
-    expect(text).not.toMatch(/good|bad/);
+    expect(text).not.toMatch(/better|worse/);
+  });
+
+  it("shows a rate's change in percentage points, money in the workspace currency, and where a target came from", () => {
+    const week = parsePeriod("2026-W38", NOW, "UTC");
+    const snapshot: Snapshot = {
+      period: week,
+      metrics: [
+        metric("mql_to_sql_rate", {
+          value: 0.37,
+          previous: 0.378,
+          change: -0.0212,
+          target: 0.38,
+          targetFrom: { grain: "month", value: 0.38, rule: "same" },
+          status: "at_risk",
+        }),
+        metric("new_revenue", {
+          value: 50_000,
+          previous: 40_000,
+          change: 0.25,
+          currency: "EUR",
+          target: (200_000 * 7) / 30.436875,
+          targetFrom: { grain: "month", value: 200_000, rule: "pro_rata" },
+          status: "on_track",
+        }),
+      ],
+    };
+    const lines = renderSnapshotText(snapshot, catalog).split("\n");
+    expect(lines[3]).toMatch(
+      /^MQL to SQL rate\s+37\.0%\s+▼ 0\.8 pp \(worse\)\s+38\.0%, from the monthly target\s+at risk$/,
+    );
+    expect(lines[4]).toMatch(
+      /^New revenue\s+€50,000\s+▲ 25\.0% \(better\)\s+€45,997, pro rata from the monthly €200,000\s+on track$/,
+    );
   });
 
   it("says so when there is nothing to show", () => {
