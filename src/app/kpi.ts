@@ -1,15 +1,20 @@
 // Wiring of the KPI use case to the store: SQL measures, kept in the database's measure
 // cache, and the workspace's settings.
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
-import type { Clock, Logger } from "../core/ports.ts";
+import type { Clock, FactStats, Logger } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createSqlFactStats } from "../store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../store/kpi-settings.ts";
 import { cachedFactStats } from "../store/measure-cache.ts";
 import { yieldingStats } from "../store/yielding-stats.ts";
 
+/** The cache over the computed measures; on SQLite only, for now (see measure-cache.ts). */
+function kept(db: Database, computed: FactStats, logger?: Logger): FactStats {
+  return db.dialect === "sqlite" ? cachedFactStats(db, computed, logger ? { logger } : {}) : computed;
+}
+
 export function kpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {
-  const stats = cachedFactStats(db, createSqlFactStats(db), logger ? { logger } : {});
+  const stats = kept(db, createSqlFactStats(db), logger);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
 }
 
@@ -21,6 +26,6 @@ export function kpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapsho
 export function servingKpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {
   const sql = createSqlFactStats(db);
   const computed = db.dialect === "sqlite" ? yieldingStats(sql) : sql;
-  const stats = cachedFactStats(db, computed, logger ? { logger } : {});
+  const stats = kept(db, computed, logger);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
 }

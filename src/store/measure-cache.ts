@@ -5,15 +5,15 @@
 // can change, whoever writes (import, ingest, a source sync, the demo).
 //
 // Never a stale number. A fill computed from the facts as they were must not land after
-// a write it did not see: every such write bumps the workspace's epoch, the epoch is
-// read before computing, and the fill is stored only if the epoch has not moved (on
-// PostgreSQL the fill locks the epoch row FOR SHARE, so it waits for a writer still in
-// flight and then sees its bump). A write committed before a request's lookup is either
-// in the computation or has deleted the cached row.
+// a write it did not see. Every such write bumps the workspace's epoch, which the
+// look-up reads before computing, and the fill is stored only if it has not moved,
+// checked in the fill's own write statement (SQLite has one writer at a time). A write
+// committed before a request's look-up is either in the computation or has deleted the
+// cached row. (SQLite only, for now: src/app/kpi.ts.)
 //
 // Calls made in the same turn of the event loop share one lookup; fills are written in
-// the background, one at a time, and dropped when the database is busy: a request
-// never waits for a write.
+// the background, one at a time, and dropped when the database is busy or too many
+// wait: a request never waits for a write.
 import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
@@ -30,6 +30,8 @@ export type CachedFactStats = FactStats & {
   settled(): Promise<void>;
 };
 
+/** Fills waiting to be written beyond this are dropped (a long import holds the lock). */
+const MAX_WAITING_FILLS = 64;
 /** Bounds one lookup statement's width. */
 const MAX_KEYS_PER_LOOKUP = 48;
 
@@ -40,20 +42,22 @@ function lookupSql(count: number): string {
   return `
 SELECT measure, start_ms, end_ms, value FROM measure_cache WHERE workspace_id = ? AND (${keys})
 UNION ALL
-SELECT 'epoch', epoch, 0, '' FROM measure_cache_epochs WHERE workspace_id = ?`;
+SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cache_epochs WHERE workspace_id = ?`;
 }
 
-function fillSql(db: Database): string {
-  return `
-INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value)
-SELECT e.workspace_id, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?
-FROM measure_cache_epochs e WHERE e.workspace_id = ? AND e.epoch = CAST(? AS BIGINT)${db.dialect === "postgres" ? " FOR SHARE" : ""}
-ON CONFLICT (workspace_id, measure, start_ms, end_ms) DO NOTHING`;
-}
+type Fill = { workspaceId: number; key: Key; value: string; epoch: string };
 
-const ENSURE_EPOCH = `
-INSERT INTO measure_cache_epochs (workspace_id, epoch) VALUES (?, 0)
-ON CONFLICT (workspace_id) DO NOTHING`;
+/** The statement storing a fill if the workspace's epoch is still the one its look-up saw. */
+function fillStatement(fill: Fill): [string, unknown[]] {
+  const { workspaceId, key, value, epoch } = fill;
+  return [
+    `INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value)
+SELECT ?, ?, ?, ?, ?
+WHERE (SELECT COALESCE(SUM(epoch), 0) FROM measure_cache_epochs WHERE workspace_id = ?) = CAST(? AS BIGINT)
+ON CONFLICT (workspace_id, measure, start_ms, end_ms) DO NOTHING`,
+    [workspaceId, key.measure, key.startMs, key.endMs, value, workspaceId, epoch],
+  ];
+}
 
 function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -62,14 +66,19 @@ function chunks<T>(items: T[], size: number): T[][] {
 export function cachedFactStats(db: Database, inner: FactStats, options: { logger?: Logger } = {}): CachedFactStats {
   const query = rawQuery(db);
   const execute = rawExecute(db);
-  const fill = fillSql(db);
   const waiting = new Map<number, Ask[]>();
   let writes: Promise<void> = Promise.resolve();
+  let waitingFills = 0;
 
   /** Queues a background write; busy means another writer holds the lock: the fill is dropped. */
   const write = (sql: string, params: unknown[]) => {
+    if (waitingFills >= MAX_WAITING_FILLS) return;
+    waitingFills++;
     writes = writes
-      .then(() => execute(sql, params))
+      .then(() => {
+        waitingFills--;
+        return execute(sql, params);
+      })
       .then(
         () => undefined,
         (error: unknown) => {
@@ -99,14 +108,12 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
       for (const ask of asks) ask.reject(error);
       return;
     }
-    const epochRow = rows.find((row) => row.measure === "epoch");
-    const epoch = epochRow === undefined ? null : String(epochRow.start_ms);
+    const epoch = String(rows.find((row) => row.measure === "epoch")?.start_ms ?? 0);
     const hits = new Map(
       rows
         .filter((row) => row.measure !== "epoch")
         .map((row) => [`${row.measure}:${Number(row.start_ms)}:${Number(row.end_ms)}`, String(row.value)]),
     );
-    let missed = false;
     for (const key of keys) {
       const group = byKey.get(keyText(key)) ?? [];
       const hit = hits.get(keyText(key));
@@ -114,20 +121,16 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
         for (const ask of group) ask.resolve(JSON.parse(hit));
         continue;
       }
-      missed = true;
       key.compute().then(
         (value) => {
           for (const ask of group) ask.resolve(value);
-          // Without an epoch row no fill can be checked: this one is not stored.
-          if (epoch !== null)
-            write(fill, [key.measure, key.startMs, key.endMs, JSON.stringify(value), workspaceId, epoch]);
+          write(...fillStatement({ workspaceId, key, value: JSON.stringify(value), epoch }));
         },
         (error: unknown) => {
           for (const ask of group) ask.reject(error);
         },
       );
     }
-    if (missed && epoch === null) write(ENSURE_EPOCH, [workspaceId]);
   };
 
   const ask = <T>(workspaceId: number, key: Key, compute: () => Promise<T>): Promise<T> =>

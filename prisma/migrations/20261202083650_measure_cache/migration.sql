@@ -12,7 +12,7 @@ CREATE TABLE "measure_cache" (
 
 -- CreateTable
 CREATE TABLE "measure_cache_epochs" (
-    "workspace_id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "workspace_id" INTEGER NOT NULL PRIMARY KEY,
     "epoch" BIGINT NOT NULL DEFAULT 0,
     CONSTRAINT "measure_cache_epochs_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "workspaces" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );

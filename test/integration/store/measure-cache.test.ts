@@ -55,7 +55,8 @@ function counting(stats: FactStats): FactStats & { computed: number } {
   return counter;
 }
 
-describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
+// PostgreSQL keeps no cache yet (src/app/kpi.ts).
+describe.each(DIALECTS.filter((dialect) => dialect === "sqlite"))("the measure cache on %s", (dialect) => {
   let test: TestDatabase;
   /** a second process's connection to the same database */
   let other: Database;
@@ -91,15 +92,15 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect([first.inner.computed, second.inner.computed]).toEqual([1, 0]);
   });
 
-  it("stores nothing before a workspace's first write, and caches from then on", async () => {
+  it("caches a workspace that has never been written to, and forgets it at its first fact", async () => {
     const id = await workspace();
     const stats = reader(test.db);
-    await stats.recurring(id, JAN.startMs, JAN.endMs);
+    expect((await stats.recurring(id, JAN.startMs, JAN.endMs)).mrrAtEnd).toBe(0);
     await stats.settled();
-    await stats.recurring(id, JAN.startMs, JAN.endMs);
-    await stats.settled();
-    await stats.recurring(id, JAN.startMs, JAN.endMs);
-    expect(stats.inner.computed).toBe(2);
+    expect((await stats.recurring(id, JAN.startMs, JAN.endMs)).mrrAtEnd).toBe(0);
+    expect(stats.inner.computed).toBe(1);
+    await addFact(other, id, { kind: "mrr", occurredMs: JAN.startMs, entityId: "a", value: 9 });
+    expect((await stats.recurring(id, JAN.startMs, JAN.endMs)).mrrAtEnd).toBe(9);
   });
 
   it("answers a fact written through another process in its next answer, and keeps the windows it cannot change", async () => {
