@@ -197,7 +197,12 @@ describe("metricBreakdowns", () => {
   it("shows no collaboration score below the workspace's own pulse minimum", () => {
     const score = (count: number, pulseMinGroupSize: number) =>
       metricValues({
-        current: { ...emptyMeasures(), collaborationSum: 4 * count, collaborationCount: count, collaborationPeople: count },
+        current: {
+          ...emptyMeasures(),
+          collaborationSum: 4 * count,
+          collaborationCount: count,
+          collaborationPeople: count,
+        },
         recurring: emptyRecurring(),
         churnWindow: emptyRecurring(),
         previousNewRevenue: null,
