@@ -8,9 +8,9 @@ import { createKpiSettingsSource } from "../store/kpi-settings.ts";
 import { cachedFactStats } from "../store/measure-cache.ts";
 import { yieldingStats } from "../store/yielding-stats.ts";
 
-/** The cache over the computed measures; on SQLite only, for now (see measure-cache.ts). */
+/** The database's measure cache over the computed measures. */
 function kept(db: Database, computed: FactStats, logger?: Logger): FactStats {
-  return db.dialect === "sqlite" ? cachedFactStats(db, computed, logger ? { logger } : {}) : computed;
+  return cachedFactStats(db, computed, logger ? { logger } : {});
 }
 
 export function kpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {

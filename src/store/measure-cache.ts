@@ -1,15 +1,22 @@
 // Computed once, reused until the facts change: the FactStats port's answers kept in
 // the database (measure_cache), so every request, process and replica shares them.
 // Invalidation lives in the database too: triggers on facts, pulses, questions and
-// answers (prisma/migrations/*_measure_cache) delete exactly the cached windows a write
-// can change, whoever writes (import, ingest, a source sync, the demo).
+// answers (the measure_cache migrations) find exactly the cached windows a write can
+// change, whoever writes (import, ingest, a source sync, the demo).
 //
 // Never a stale number. A fill computed from the facts as they were must not land after
-// a write it did not see. Every such write bumps the workspace's epoch, which the
-// look-up reads before computing, and the fill is stored only if it has not moved,
-// checked in the fill's own write statement (SQLite has one writer at a time). A write
-// committed before a request's look-up is either in the computation or has deleted the
-// cached row. (SQLite only, for now: src/app/kpi.ts.)
+// a write it did not see: the look-up reads the workspace's epoch before anything is
+// computed, and the fill is stored only if nothing was written since.
+//  - SQLite (one writer at a time): every write bumps the epoch and deletes the cached
+//    rows it can change, in its own transaction; the fill checks the epoch in its own
+//    write statement.
+//  - PostgreSQL (writers side by side): a write only logs what it touched
+//    (measure_cache_log) and holds the workspace's advisory lock shared until it
+//    commits. A look-up that finds the log non-empty applies it (measure_cache_apply:
+//    deletes what it can change, bumps the epoch) under the lock held exclusively, and
+//    uses nothing cached while a writer is in flight; a fill needs the same lock, an
+//    empty log and an unchanged epoch.
+// Either way a write committed before a request's look-up is in every number it answers.
 //
 // Calls made in the same turn of the event loop share one lookup; fills are written in
 // the background, one at a time, and dropped when the database is busy or too many
@@ -18,7 +25,7 @@ import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
 import type { Database } from "./database.ts";
-import { type Row, rawExecute, rawQuery } from "./raw-sql.ts";
+import { rawExecute, rawQuery } from "./raw-sql.ts";
 
 type Measure = "measures" | "new_revenue" | "recurring";
 type Key = { measure: Measure; startMs: number; endMs: number };
@@ -37,19 +44,38 @@ const MAX_KEYS_PER_LOOKUP = 48;
 
 const keyText = (key: Key) => `${key.measure}:${key.startMs}:${key.endMs}`;
 
-function lookupSql(count: number): string {
-  const keys = Array.from({ length: count }, () => "(measure = ? AND start_ms = ? AND end_ms = ?)").join(" OR ");
-  return `
-SELECT measure, start_ms, end_ms, value FROM measure_cache WHERE workspace_id = ? AND (${keys})
+/** One look-up: the cached rows of `keys`, the workspace's epoch and (PostgreSQL) whether its log waits. */
+function lookupStatement(dialect: Database["dialect"], workspaceId: number, keys: Key[]): [string, unknown[]] {
+  const match = keys.map(() => "(measure = ? AND start_ms = ? AND end_ms = ?)").join(" OR ");
+  const pending =
+    dialect === "postgres"
+      ? `
 UNION ALL
-SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cache_epochs WHERE workspace_id = ?`;
+SELECT 'pending', CAST(COUNT(*) AS BIGINT), 0, '' FROM (SELECT 1 FROM measure_cache_log WHERE workspace_id = ? LIMIT 1) AS log`
+      : "";
+  const sql = `
+SELECT measure, start_ms, end_ms, value FROM measure_cache WHERE workspace_id = ? AND (${match})
+UNION ALL
+SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cache_epochs WHERE workspace_id = ?${pending}`;
+  const params = [workspaceId, ...keys.flatMap((key) => [key.measure, key.startMs, key.endMs]), workspaceId];
+  return [sql, dialect === "postgres" ? [...params, workspaceId] : params];
 }
 
 type Fill = { workspaceId: number; key: Key; value: string; epoch: string };
 
-/** The statement storing a fill if the workspace's epoch is still the one its look-up saw. */
-function fillStatement(fill: Fill): [string, unknown[]] {
+/**
+ * The statement storing a fill if nothing was written since its look-up: SQLite checks
+ * the epoch in the write statement itself (one writer at a time); PostgreSQL's
+ * measure_cache_fill() also makes sure no writer is in flight.
+ */
+function fillStatement(dialect: Database["dialect"], fill: Fill): [string, unknown[]] {
   const { workspaceId, key, value, epoch } = fill;
+  if (dialect === "postgres")
+    return [
+      `SELECT measure_cache_fill(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT),
+        CAST(? AS TEXT), CAST(? AS BIGINT))`,
+      [workspaceId, key.measure, key.startMs, key.endMs, value, epoch],
+    ];
   return [
     `INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value)
 SELECT ?, ?, ?, ?, ?
@@ -58,6 +84,9 @@ ON CONFLICT (workspace_id, measure, start_ms, end_ms) DO NOTHING`,
     [workspaceId, key.measure, key.startMs, key.endMs, value, workspaceId, epoch],
   ];
 }
+
+/** What a look-up found; `epoch` null: nothing cached may be used or stored now. */
+type Found = { hits: Map<string, string>; epoch: string | null };
 
 function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -87,33 +116,45 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
       );
   };
 
-  /** One lookup for every distinct key asked in this turn; misses are computed and filled. */
+  /**
+   * The cached rows of `keys`. PostgreSQL: writes logged since the last look-up are
+   * applied first; while a writer is in flight they cannot be, and nothing is used.
+   */
+  const lookup = async (workspaceId: number, keys: Key[], mayApply = true): Promise<Found> => {
+    const rows = (
+      await Promise.all(
+        chunks(keys, MAX_KEYS_PER_LOOKUP).map((part) => query(...lookupStatement(db.dialect, workspaceId, part))),
+      )
+    ).flat();
+    if (rows.some((row) => row.measure === "pending" && Number(row.start_ms) > 0)) {
+      if (!mayApply) return { hits: new Map(), epoch: null };
+      const [applied] = await query("SELECT measure_cache_apply(CAST(? AS INTEGER)) AS applied", [workspaceId]);
+      return applied?.applied === true ? lookup(workspaceId, keys, false) : { hits: new Map(), epoch: null };
+    }
+    return {
+      // the first statement's: read before anything is computed
+      epoch: String(rows.find((row) => row.measure === "epoch")?.start_ms ?? 0),
+      hits: new Map(
+        rows
+          .filter((row) => row.measure !== "epoch" && row.measure !== "pending")
+          .map((row) => [`${row.measure}:${Number(row.start_ms)}:${Number(row.end_ms)}`, String(row.value)]),
+      ),
+    };
+  };
+
+  /** One look-up for every distinct key asked in this turn; misses are computed and filled. */
   const answer = async (workspaceId: number, asks: Ask[]): Promise<void> => {
     const byKey = new Map<string, Ask[]>();
     for (const ask of asks) byKey.set(keyText(ask), [...(byKey.get(keyText(ask)) ?? []), ask]);
     const keys = [...byKey.values()].map((group) => group[0] as Ask);
-    let rows: Row[];
+    let found: Found;
     try {
-      const found = await Promise.all(
-        chunks(keys, MAX_KEYS_PER_LOOKUP).map((part) =>
-          query(lookupSql(part.length), [
-            workspaceId,
-            ...part.flatMap((key) => [key.measure, key.startMs, key.endMs]),
-            workspaceId,
-          ]),
-        ),
-      );
-      rows = found.flat();
+      found = await lookup(workspaceId, keys);
     } catch (error) {
       for (const ask of asks) ask.reject(error);
       return;
     }
-    const epoch = String(rows.find((row) => row.measure === "epoch")?.start_ms ?? 0);
-    const hits = new Map(
-      rows
-        .filter((row) => row.measure !== "epoch")
-        .map((row) => [`${row.measure}:${Number(row.start_ms)}:${Number(row.end_ms)}`, String(row.value)]),
-    );
+    const { hits, epoch } = found;
     for (const key of keys) {
       const group = byKey.get(keyText(key)) ?? [];
       const hit = hits.get(keyText(key));
@@ -124,7 +165,8 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
       key.compute().then(
         (value) => {
           for (const ask of group) ask.resolve(value);
-          write(...fillStatement({ workspaceId, key, value: JSON.stringify(value), epoch }));
+          if (epoch !== null)
+            write(...fillStatement(db.dialect, { workspaceId, key, value: JSON.stringify(value), epoch }));
         },
         (error: unknown) => {
           for (const ask of group) ask.reject(error);

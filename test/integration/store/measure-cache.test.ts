@@ -55,8 +55,7 @@ function counting(stats: FactStats): FactStats & { computed: number } {
   return counter;
 }
 
-// PostgreSQL keeps no cache yet (src/app/kpi.ts).
-describe.each(DIALECTS.filter((dialect) => dialect === "sqlite"))("the measure cache on %s", (dialect) => {
+describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
   let test: TestDatabase;
   /** a second process's connection to the same database */
   let other: Database;
