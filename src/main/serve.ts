@@ -28,6 +28,7 @@ import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
+import { outcomeJob } from "./outcome-job.ts";
 
 export type RunningServer = {
   port: number;
@@ -143,6 +144,17 @@ export async function startServer(
       }),
     );
     scheduler.add("pulses", pulseJob(chat.pulses));
+    scheduler.add(
+      "outcomes",
+      outcomeJob(ctx, {
+        messenger: routeMessenger(messengers),
+        onReport: (reports) => {
+          for (const { platform, outcome } of reports) {
+            if (platform) metrics.deliveries.inc({ platform, kind: "outcome", outcome });
+          }
+        },
+      }),
+    );
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }
