@@ -14,7 +14,8 @@ import { createScheduler } from "../adapters/scheduler/scheduler.ts";
 import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.ts";
 import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
 import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
-import { createTeams, createTeamsBot, type TeamsApp } from "../adapters/teams/teams-app.ts";
+import { createRitualCardActions } from "../adapters/teams/ritual-card-actions.ts";
+import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
 import type { ChatCommands } from "../app/chat/chat-commands.ts";
 import { type AppContext, openContext } from "../app/context.ts";
@@ -89,7 +90,7 @@ export function createSurfaces(
   const pulseActions = createPulseCardActions(chat.pulses);
   const teams = createTeams(ctx, teamsBot, {
     chat: chat.commands,
-    onCardAction: pulseActions.handle,
+    onCardAction: firstCardAction(pulseActions.handle, createRitualCardActions(chat.pulses)),
     ...(metrics ? { metrics } : {}),
   });
   const slack = createSlack(ctx, {

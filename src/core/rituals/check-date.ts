@@ -27,6 +27,15 @@ export function defaultCheckDay(periodKey: string, now: Date, zone: string): str
   return localDate(defaultCheckAt(parsePeriod(periodKey, now, zone).grain, now, zone), zone);
 }
 
+/** The days a check may be put on, decided `now`: from tomorrow to MAX_CHECK_DAYS ahead (YYYY-MM-DD). */
+export function checkDayBounds(now: Date, zone: string): { first: string; last: string } {
+  const today = DateTime.fromMillis(now.getTime(), { zone }).startOf("day");
+  return {
+    first: today.plus({ days: 1 }).toISODate() ?? "",
+    last: today.plus({ days: MAX_CHECK_DAYS }).toISODate() ?? "",
+  };
+}
+
 /** `2026-11-01` in the workspace's zone: the check runs at that day's first instant. */
 export function localDate(instant: Date, zone: string): string {
   return DateTime.fromMillis(instant.getTime(), { zone }).toISODate() ?? "";
@@ -48,12 +57,12 @@ export function parseCheckDate(text: string, input: { decidedAt: Date; zone: str
       CHECK_DATE_FIELD,
     );
   }
-  const today = DateTime.fromMillis(input.decidedAt.getTime(), { zone: input.zone }).startOf("day");
-  const latest = today.plus({ days: MAX_CHECK_DAYS });
-  if (day <= today || day > latest) {
+  const bounds = checkDayBounds(input.decidedAt, input.zone);
+  const picked = day.toISODate() ?? "";
+  if (picked < bounds.first || picked > bounds.last) {
     throw new AppError(
       ErrorCode.InvalidInput,
-      `Pick a check date after today (${today.toISODate()}) and before ${latest.plus({ days: 1 }).toISODate()}, e.g. ${example}.`,
+      `Pick a check date from ${bounds.first} to ${bounds.last}, e.g. ${example}.`,
       CHECK_DATE_FIELD,
     );
   }

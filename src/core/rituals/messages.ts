@@ -107,7 +107,8 @@ export function outcomeNote(ritual: Ritual, zone: string): string {
   const outcome = ritual.outcome;
   if (!outcome) return "";
   const day = dayText(outcome.dueAt, zone);
-  if (outcome.status === "posted" && outcome.verdict) return ` → outcome: *${VERDICT_LABELS[outcome.verdict]}* (${day})`;
+  if (outcome.status === "posted" && outcome.verdict)
+    return ` → outcome: *${VERDICT_LABELS[outcome.verdict]}* (${day})`;
   if (outcome.status === "failed") return ` → the outcome check of ${day} could not be posted`;
   return ` → outcome check on ${day}`;
 }

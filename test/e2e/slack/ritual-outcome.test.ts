@@ -3,16 +3,14 @@
 // the outcome is posted once, in the ritual's thread, through the Slack messenger; then
 // `/kpi rituals` shows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScheduler, type Scheduler } from "../../../src/adapters/scheduler/scheduler.ts";
+import type { Scheduler } from "../../../src/adapters/scheduler/scheduler.ts";
 import { openRituals } from "../../../src/app/pulse.ts";
 import { routeMessenger } from "../../../src/core/delivery/route-messenger.ts";
-import { importFacts, type RawRow } from "../../../src/core/facts/import-facts.ts";
 import { parsePeriod } from "../../../src/core/kpi/periods.ts";
 import type { OutcomeReport } from "../../../src/core/rituals/run-due-outcomes.ts";
-import { outcomeJob } from "../../../src/main/outcome-job.ts";
-import { createFactSink } from "../../../src/store/fact-repository.ts";
 import { DIALECTS } from "../../helpers/databases.ts";
 import { interactivityBody, postSigned, slashCommandBody } from "../../helpers/slack-sign.ts";
+import { seedRecoveringRate, twoSchedulers } from "../outcome-fixture.ts";
 import { buttonsOf, type PulseTestServer, SIGNING_SECRET, startPulseTestServer } from "./pulse-server.ts";
 
 // The workspace is in Europe/Berlin: 29 Oct starts at 2026-10-28T23:00Z.
@@ -29,50 +27,10 @@ describe.each(DIALECTS)("a decision's outcome in Slack (%s)", (dialect) => {
 
   beforeAll(async () => {
     server = await startPulseTestServer(dialect, START);
-    const workspaceId = server.ctx.workspace.id;
-    // September: 3 of 10 MQLs became SQLs (30%). October to the 28th: 6 of 10 (60%);
-    // the 30th adds 10 MQLs and no SQL, which a check on the 29th must not count.
-    const facts = [
-      ...funnel("sep", "2026-09-10T10:00:00Z", 10, 3),
-      ...funnel("oct", "2026-10-20T10:00:00Z", 10, 6),
-      ...funnel("late", "2026-10-30T10:00:00Z", 10, 0),
-    ];
-    const rows: RawRow[] = facts.map((record, i) => ({ line: i + 2, record }));
-    const report = await importFacts(
-      rows,
-      { sink: createFactSink(server.ctx.db, workspaceId), zone: "Europe/Berlin" },
-      { skipInvalid: false },
-    );
-    expect(report.inserted).toBe(facts.length);
-    await server.ctx.db.prisma.target.create({
-      data: { workspaceId, metricKey: "mql_to_sql_rate", grain: "month", department: "", value: 0.5 },
-    });
-    // Two schedulers on the one database, as two replicas run them.
-    for (const worker of ["replica-a", "replica-b"]) {
-      const scheduler = createScheduler({
-        clock: server.ctx.clock,
-        logger: server.ctx.logger,
-        cron: () => ({ start() {}, stop() {} }),
-      });
-      scheduler.add(
-        "outcomes",
-        outcomeJob(server.ctx, {
-          messenger: routeMessenger(server.messengers),
-          worker,
-          onReport: (done) => reports.push(...done),
-        }),
-      );
-      schedulers.push(scheduler);
-    }
+    await seedRecoveringRate(server.ctx);
+    schedulers.push(...twoSchedulers(server.ctx, routeMessenger(server.messengers), reports));
   });
   afterAll(async () => server?.stop());
-
-  function funnel(prefix: string, at: string, mqls: number, sqls: number) {
-    return Array.from({ length: mqls }, (_, i) => [
-      { occurred_at: at, kind: "mql", entity_id: `${prefix}-${i}` },
-      ...(i < sqls ? [{ occurred_at: at, kind: "sql", entity_id: `${prefix}-${i}` }] : []),
-    ]).flat();
-  }
 
   const outcomePosts = () =>
     server.fake.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Outcome for"));
@@ -161,7 +119,7 @@ describe.each(DIALECTS)("a decision's outcome in Slack (%s)", (dialect) => {
 
     const refused = await submitDecision(view.private_metadata, "Marketing scores leads with sales.", "2026-10-14");
     expect(refused?.response_action).toBe("errors");
-    expect(JSON.stringify(refused?.errors)).toMatch(/"check":"Pick a check date after today \(2026-10-14\)/);
+    expect(JSON.stringify(refused?.errors)).toMatch(/"check":"Pick a check date from 2026-10-15 to /);
     expect(await submitDecision(view.private_metadata, "Marketing scores leads with sales.", CHECK_DAY)).toBeNull();
     const decision = await server.fake.waitFor(() =>
       server.fake.callsTo("chat.postMessage").find((c) => String(c.args.text).includes("Marketing scores leads")),

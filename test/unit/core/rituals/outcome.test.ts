@@ -73,9 +73,9 @@ describe("when the check runs", () => {
   it.each([
     ["16/11/2026", "isn't a check date: write it as YYYY-MM-DD, e.g. 2026-11-01"],
     ["2026-02-30", "isn't a check date"],
-    ["2026-10-05", "after today (2026-10-05) and before 2027-10-07"],
-    ["2026-09-30", "after today"],
-    ["2027-10-07", "before 2027-10-07"],
+    ["2026-10-05", "Pick a check date from 2026-10-06 to 2027-10-06, e.g. 2026-11-01."],
+    ["2026-09-30", "from 2026-10-06"],
+    ["2027-10-07", "to 2027-10-06"],
   ])("refuses %s: %s", (text, expected) => {
     let caught: unknown;
     try {
