@@ -29,7 +29,7 @@ export async function seedRecoveringRate(ctx: Pick<AppContext, "db" | "workspace
   const rows: RawRow[] = facts.map((record, i) => ({ line: i + 2, record }));
   const report = await importFacts(
     rows,
-    { sink: createFactSink(ctx.db, ctx.workspace.id), zone: ctx.workspace.timezone },
+    { sink: createFactSink(ctx.db, ctx.workspace.id, { origin: "import" }), zone: ctx.workspace.timezone },
     { skipInvalid: false },
   );
   if (report.inserted !== facts.length) throw new Error(`seeded ${report.inserted} of ${facts.length} facts`);
