@@ -105,7 +105,7 @@ export async function startTeamsTestServer(
   const bot = createTeamsBot(env, logger, options.auth ? { credentialsFactory: options.auth.credentialsFactory } : {});
   const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
   const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
-  const actions = options.cardActions ? createPulseCardActions(chat.pulses) : null;
+  const actions = options.cardActions ? createPulseCardActions(chat.pulses, ctx.workspace.id) : null;
   const teams = createTeams(ctx, bot, {
     access: teamsAccess(env, "127.0.0.1"),
     chat: chat.commands,
