@@ -236,7 +236,7 @@ export const serveCommand: CliCommand = {
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
       if (interactive)
-        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }).then(() =>
+        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }, server.metrics).then(() =>
           stop("console closed"),
         );
     });

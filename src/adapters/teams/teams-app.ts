@@ -13,6 +13,7 @@ import {
 } from "botbuilder";
 import { z } from "zod";
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
+import { chatCommandLabel } from "../../app/chat/command-label.ts";
 import type { ChatCaller } from "../../app/chat/types.ts";
 import type { AppContext } from "../../app/context.ts";
 import type { Env } from "../../config/env.ts";
@@ -202,7 +203,7 @@ export function createTeams(
     await saveConversationReference(ctx.db.prisma, ctx.workspace.id, "teams", reference);
     if (activity.type === ActivityTypes.Message) {
       const text = commandText(activity);
-      deps.metrics?.chatCommands.inc({ platform: "teams", command: text.split(" ")[0] || "empty" });
+      deps.metrics?.chatCommands.inc({ platform: "teams", command: chatCommandLabel(text) });
       const message = await deps.chat.handle(text === "" ? "help" : text, callerOf(activity));
       await context.sendActivity(toTeamsActivity(message) as Partial<Activity>);
       return;
