@@ -55,7 +55,7 @@ export async function loadDemo(ctx: DemoContext): Promise<{ inserted: number; du
 export async function setDemoTargets(db: Database, workspaceId: number): Promise<void> {
   for (const { metricKey, grain, value } of DEMO_TARGETS) {
     const target = { metric: metricKey, grain, value, department: null };
-    await setTarget(db.prisma, workspaceId, target, "tandem:demo", { keepExisting: true });
+    await setTarget(db.prisma, workspaceId, target, "tandem:demo", { keepExisting: true, origin: "demo" });
   }
 }
 

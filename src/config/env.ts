@@ -86,6 +86,14 @@ export const EnvSchema = z.object({
       .max(24 * 31)
       .default(24),
   ),
+  /** imports, ingest calls and source syncs write even while the demo's data is still there */
+  TANDEM_KEEP_DEMO: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], "expected true or false")
+      .optional()
+      .transform((value) => value === "true" || value === "1" || value === "yes"),
+  ),
   /** the plain text of GET /privacy and GET /terms (the pages the Teams package links to) */
   TANDEM_PRIVACY_TEXT: optionalString,
   TANDEM_TERMS_TEXT: optionalString,

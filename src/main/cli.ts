@@ -30,8 +30,8 @@ const COMMANDS: CliTable = {
       }),
   },
   demo: {
-    usage: "tandem demo",
-    summary: "load the demo data set",
+    usage: "tandem demo [remove]",
+    summary: "load the demo data set, or remove exactly its facts and targets",
     load: async () => (await import("../adapters/cli/commands/demo.ts")).demoCommand,
   },
   token: {

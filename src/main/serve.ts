@@ -127,7 +127,7 @@ export async function startServer(
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
     ...legalPageRoutes(ctx.env),
-    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
+    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger, keepDemo: ctx.env.TANDEM_KEEP_DEMO }),
     teams.route,
     ...(slack?.routes ?? []),
   ];

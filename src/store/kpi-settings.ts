@@ -259,7 +259,7 @@ export async function setTarget(
   workspaceId: number,
   spec: TargetSpec & { written?: ValueNotation },
   actor: string,
-  options: { keepExisting?: boolean } = {},
+  options: { keepExisting?: boolean; origin?: "demo" } = {},
 ): Promise<{ previous: number | null }> {
   if (!(GRAINS as readonly string[]).includes(spec.grain)) {
     throw new AppError(ErrorCode.InvalidInput, `unknown grain "${spec.grain}" (one of ${GRAINS.join(", ")})`);
@@ -272,6 +272,7 @@ export async function setTarget(
   const problems = targetProblems(settings, target);
   if (problems.length > 0) throw new AppError(ErrorCode.InvalidInput, problems.join("; "));
   const department = target.department ?? "";
+  const origin = options.origin ?? "user";
   return prisma.$transaction(async (tx) => {
     const where = {
       workspaceId_metricKey_grain_department: {
@@ -285,8 +286,9 @@ export async function setTarget(
     if (before && options.keepExisting) return { previous: before.value };
     await tx.target.upsert({
       where,
-      create: { workspaceId, metricKey: target.metric, grain: target.grain, department, value: target.value },
-      update: { value: target.value },
+      create: { workspaceId, metricKey: target.metric, grain: target.grain, department, value: target.value, origin },
+      // a target someone sets over the demo's is theirs from then on
+      update: { value: target.value, origin },
     });
     await recordAudit(tx, {
       workspaceId,

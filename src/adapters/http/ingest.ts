@@ -2,12 +2,15 @@
 // `Authorization: Bearer <ingest token>`. Same validation as `tandem import`, always
 // all-or-nothing: one bad fact → 400 naming each (by 0-based `index` for JSON, by
 // `line` for NDJSON) and nothing written. Writes go to the token's workspace.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { refuseWhileDemoData } from "../../core/demo/demo-guard.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
 import { importFacts, type RawRow } from "../../core/facts/import-facts.ts";
 import { readNdjsonFacts } from "../../core/facts/read-facts.ts";
 import type { Logger } from "../../core/ports.ts";
 import type { Database } from "../../store/database.ts";
+import { demoDataProbe } from "../../store/demo-data.ts";
 import { createFactSink } from "../../store/fact-repository.ts";
 import { createTokenRepository } from "../../store/token-repository.ts";
 import { MB, readBody, sendJson } from "./body.ts";
@@ -23,6 +26,8 @@ export type IngestDeps = {
   workspaceZone?: (workspaceId: number) => string | Promise<string>;
   metrics?: HttpMetrics;
   logger: Logger;
+  /** write even while the workspace still holds the demo's data (TANDEM_KEEP_DEMO) */
+  keepDemo?: boolean;
 };
 
 type Parsed = { rows: RawRow[]; numbering: "index" | "line" };
@@ -82,6 +87,7 @@ async function parseBody(req: IncomingMessage): Promise<Parsed> {
 
 export function createIngestRoute(deps: IngestDeps): Route {
   const tokens = createTokenRepository(deps.db.prisma);
+  const demoData = demoDataProbe(deps.db);
   const zoneOf =
     deps.workspaceZone ??
     (async (workspaceId: number) => {
@@ -111,6 +117,7 @@ export function createIngestRoute(deps: IngestDeps): Route {
         return;
       }
       const { rows, numbering } = await parseBody(req);
+      await refuseWhileDemoData(demoData, token.workspaceId, { keepDemo: deps.keepDemo });
       const zone = await zoneOf(token.workspaceId);
       const report = await importFacts(
         rows,

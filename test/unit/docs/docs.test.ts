@@ -129,4 +129,15 @@ describe("the user documentation", () => {
       expect(configuration, key).toContain(`### \`${key}\``);
     }
   });
+
+  it("opens the README with what Tandem is and the two commands, benchmarks further down", () => {
+    const readme = read(join(ROOT, "README.md"));
+    const firstSection = readme.split(/^## /m)[1] ?? "";
+    expect(firstSection).toMatch(/^Start\n/);
+    expect(firstSection).toContain("```\nnpm install\nnpm start\n```");
+    const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(sections.indexOf("Performance")).toBeGreaterThan(sections.indexOf("Start") + 3);
+    expect(readme.slice(0, readme.indexOf("## Start"))).not.toMatch(/bench|rows\/s|p95/);
+    expect(readme).not.toMatch(/these machines|this project's (2-core )?machine/);
+  });
 });

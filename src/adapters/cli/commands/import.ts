@@ -3,26 +3,30 @@
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
 import { chosenWorkspace, openContext } from "../../../app/context.ts";
+import { refuseWhileDemoData } from "../../../core/demo/demo-guard.ts";
 import { AppError, ErrorCode, isAppError } from "../../../core/errors.ts";
 import { type ImportReport, importFacts, type RawRow } from "../../../core/facts/import-facts.ts";
 import { readFacts } from "../../../core/facts/read-facts.ts";
+import { demoDataProbe } from "../../../store/demo-data.ts";
 import { createFactSink } from "../../../store/fact-repository.ts";
 import type { CliCommand, CliIo } from "../io.ts";
 
-const USAGE = "tandem import FILE [--skip-invalid] [--wait SECONDS] [--workspace ID]";
+const USAGE = "tandem import FILE [--skip-invalid] [--keep-demo] [--wait SECONDS] [--workspace ID]";
 /** how long an import waits, by default, for another import to finish */
 export const DEFAULT_WAIT_SECONDS = 60;
 
-type ImportArgs = { file: string; skipInvalid: boolean; waitSeconds: number; workspaceId?: number };
+type ImportArgs = { file: string; skipInvalid: boolean; keepDemo: boolean; waitSeconds: number; workspaceId?: number };
 
 export function parseImportArgs(args: string[]): ImportArgs {
   let file: string | undefined;
   let skipInvalid = false;
+  let keepDemo = false;
   let waitSeconds = DEFAULT_WAIT_SECONDS;
   let workspaceId: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === "--skip-invalid") skipInvalid = true;
+    else if (arg === "--keep-demo") keepDemo = true;
     else if (arg === "--wait") {
       const text = args[++i] ?? "";
       if (!/^\d{1,5}$/.test(text))
@@ -40,7 +44,7 @@ export function parseImportArgs(args: string[]): ImportArgs {
       throw new AppError(ErrorCode.InvalidInput, `one file at a time, got ${JSON.stringify(arg)} too\nusage: ${USAGE}`);
   }
   if (file === undefined) throw new AppError(ErrorCode.InvalidInput, `which file?\nusage: ${USAGE}`);
-  return { file, skipInvalid, waitSeconds, workspaceId };
+  return { file, skipInvalid, keepDemo, waitSeconds, workspaceId };
 }
 
 /** Fails early, with a plain message, when the file cannot be read; returns its size. */
@@ -108,6 +112,9 @@ export const importCommand: CliCommand = {
     const ctx = await openContext({ writeWaitMs: waitMs });
     try {
       const workspace = await chosenWorkspace(ctx, options.workspaceId);
+      await refuseWhileDemoData(demoDataProbe(ctx.db), workspace.id, {
+        keepDemo: options.keepDemo || ctx.env.TANDEM_KEEP_DEMO,
+      });
       // One writer at a time (SQLite), or one per external_id (PostgreSQL's row locks): a
       // second import waits for the first, saying so once, for at most --wait seconds.
       const busyMessage = `another import is still writing to this database (waited ${options.waitSeconds} s); try again when it has finished, or give it longer with --wait SECONDS`;
