@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
 import type { AppContext } from "../app/context.ts";
-import { kpiDeps } from "../app/kpi.ts";
+import { digestDeps, kpiDeps } from "../app/kpi.ts";
 import type { Messenger } from "../core/delivery/ports.ts";
 import type { RetryPolicy } from "../core/delivery/retries.ts";
 import type { ChartRenderer } from "../core/digest/ports.ts";
@@ -52,7 +52,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
   return {
     subscriptions: createSubscriptionStore(ctx.db.prisma),
     runs: createDigestRunStore(ctx.db.prisma),
-    kpi: kpiDeps(ctx.db, ctx.clock),
+    kpi: digestDeps(kpiDeps(ctx.db, ctx.clock), ctx.db),
     messenger: options.messenger,
     clock: ctx.clock,
     logger: ctx.logger,
