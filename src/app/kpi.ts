@@ -1,11 +1,13 @@
 // Wiring of the KPI use case to the store: SQL measures, kept in the database's measure
 // cache, and the workspace's settings.
+import type { DigestDeps } from "../core/digest/build-digest.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, FactStats, Logger } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createSqlFactStats } from "../store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../store/kpi-settings.ts";
 import { cachedFactStats } from "../store/measure-cache.ts";
+import { createDecisionLog } from "../store/rituals.ts";
 import { yieldingStats } from "../store/yielding-stats.ts";
 
 /** The database's measure cache over the computed measures. */
@@ -16,6 +18,11 @@ function kept(db: Database, computed: FactStats, logger?: Logger): FactStats {
 export function kpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {
   const stats = kept(db, createSqlFactStats(db), logger);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
+}
+
+/** The digest's: the KPI engine's, and the rituals' decisions with their outcomes. */
+export function digestDeps(kpi: KpiSnapshotDeps, db: Database): DigestDeps {
+  return { ...kpi, decisions: createDecisionLog(db.prisma) };
 }
 
 /**

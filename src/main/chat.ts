@@ -4,7 +4,7 @@
 import { type ChatCommands, createChatCommands } from "../app/chat/chat-commands.ts";
 import type { AppContext } from "../app/context.ts";
 import { digestSubcommand } from "../app/digest-command.ts";
-import { kpiDeps } from "../app/kpi.ts";
+import { digestDeps, kpiDeps } from "../app/kpi.ts";
 import { createPulseServices, type PulseServices, pulseVerb, ritualsSubcommand } from "../app/pulse.ts";
 import { freshnessOf, sourcesSubcommand } from "../app/sources-command.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
@@ -54,7 +54,7 @@ export function createChat(
     subcommands: {
       digest: digestSubcommand({
         subscriptions: createSubscriptionStore(ctx.db.prisma),
-        kpi,
+        kpi: digestDeps(kpi, ctx.db),
         clock: ctx.clock,
         messenger: routeMessenger(messengers),
         freshness,

@@ -4,7 +4,7 @@
 // check in the same statement.
 import { isRecordId } from "../core/ids.ts";
 import { asPlatform } from "../core/platform.ts";
-import type { RitualStore } from "../core/rituals/ports.ts";
+import type { DecisionLog, RitualStore } from "../core/rituals/ports.ts";
 import {
   type OutcomeStatus,
   type Ritual,
@@ -152,5 +152,29 @@ export function createRitualStore(db: Database): RitualStore {
     departments: (workspaceId) => listDepartments(prisma, workspaceId),
 
     audit: (entry) => recordAudit(prisma, entry),
+  };
+}
+
+export function createDecisionLog(prisma: Db): DecisionLog {
+  return {
+    async recent({ workspaceId, sinceMs, untilMs, limit }) {
+      const rows = await prisma.ritual.findMany({
+        where: {
+          workspaceId,
+          status: "decided",
+          decidedAt: { lt: new Date(untilMs) },
+          outcome: {
+            OR: [
+              { status: "posted", postedAt: { gte: new Date(sinceMs), lt: new Date(untilMs) } },
+              { status: { in: ["scheduled", "claimed"] } },
+            ],
+          },
+        },
+        orderBy: { decidedAt: "desc" },
+        take: limit,
+        include: withOutcome,
+      });
+      return rows.map(toRitual);
+    },
   };
 }

@@ -7,14 +7,16 @@ import { computeSnapshot } from "../kpi/engine.ts";
 import { formatMetricChange, formatMetricValue, toneWord } from "../kpi/format.ts";
 import { FUNNEL_HANDOFFS, FUNNEL_STAGES, type FunnelStage, findBottleneck } from "../kpi/get-funnel.ts";
 import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
-import { describePeriod, parsePeriod } from "../kpi/periods.ts";
+import { describePeriod, parsePeriod, shiftPeriod } from "../kpi/periods.ts";
 import { statusFor, targetFor } from "../kpi/status.ts";
 import type { Period, Status } from "../kpi/types.ts";
+import type { DecisionLog } from "../rituals/ports.ts";
 import { chartMetrics } from "./chart.ts";
 
 import {
   type DepartmentStatus,
   type Digest,
+  type DigestDecision,
   type DigestMetric,
   type DigestPair,
   type DigestPulse,
@@ -30,6 +32,12 @@ export { digestJson } from "./digest-json.ts";
 export { digestMessage } from "./digest-message.ts";
 export type * from "./digest-types.ts";
 
+/** The KPI engine's ports, and where the digest reads decisions (without it: none shown). */
+export type DigestDeps = KpiSnapshotDeps & { decisions?: DecisionLog };
+
+/** decisions the digest lists at most */
+export const DIGEST_DECISIONS = 5;
+
 export type DigestRequest = {
   workspaceId: number;
   /** the workspace zone: periods are its local weeks */
@@ -42,7 +50,7 @@ export type DigestRequest = {
 const CHANGE_METRICS: ReadonlySet<string> = new Set(["new_revenue_growth", "mrr_growth"]);
 export const DEFAULT_DIGEST_PERIOD = "week";
 
-export async function buildDigest(deps: KpiSnapshotDeps, request: DigestRequest): Promise<Digest> {
+export async function buildDigest(deps: DigestDeps, request: DigestRequest): Promise<Digest> {
   const period = parsePeriod(request.period?.trim() || DEFAULT_DIGEST_PERIOD, deps.clock.now(), request.zone);
   const settings = await deps.settingsSource.load(request.workspaceId);
   const catalog = buildCatalog(settings);
@@ -102,6 +110,31 @@ export async function buildDigest(deps: KpiSnapshotDeps, request: DigestRequest)
     count: HISTORY_PERIODS,
   });
   const names = new Map(settings.departments.map((d) => [d.key, d.name]));
+  const rituals = deps.decisions
+    ? await deps.decisions.recent({
+        workspaceId: request.workspaceId,
+        sinceMs: snapshot.period.startMs,
+        untilMs: shiftPeriod(snapshot.period, 1).endMs,
+        limit: DIGEST_DECISIONS,
+      })
+    : [];
+  const decisions = rituals.flatMap((ritual): DigestDecision[] => {
+    const def = catalog.get(ritual.metricKey);
+    if (!ritual.outcome) return [];
+    return [
+      {
+        metricKey: ritual.metricKey,
+        name: def?.name ?? ritual.metricKey,
+        unit: def?.unit ?? "count",
+        ...(def?.decimals !== undefined ? { decimals: def.decimals } : {}),
+        ...(def?.unit === "currency" ? { currency: settings.currency } : {}),
+        periodKey: ritual.periodKey,
+        decision: ritual.decision ?? "",
+        decidedBy: ritual.decidedBy,
+        outcome: ritual.outcome,
+      },
+    ];
+  });
   return {
     period: snapshot.period,
     summary: summarize(snapshot.period, metrics, series),
@@ -111,6 +144,7 @@ export async function buildDigest(deps: KpiSnapshotDeps, request: DigestRequest)
     funnel: { stages, bottleneck: bottleneck && handoff ? { ...bottleneck, metric: handoff.metric } : null },
     pulse: pulseSide(byKey.get("collaboration_score"), byKey.get("pulse_participation"), names),
     series,
+    decisions,
   };
 }
 

@@ -42,6 +42,18 @@ export type DigestJson = {
     byDepartment: Record<string, number>;
     gap: { high: string; low: string; points: number } | null;
   } | null;
+  /** decisions and their outcome checks; `verdict` is null until the check is posted */
+  decisions: {
+    metric: string;
+    periodKey: string;
+    decision: string;
+    checkAt: string;
+    status: string;
+    verdict: string | null;
+    value: number | null;
+    target: number | null;
+    baseline: number | null;
+  }[];
 };
 
 const num = (value: number | null | undefined) => (typeof value === "number" && Number.isFinite(value) ? value : null);
@@ -109,5 +121,16 @@ export function digestJson(digest: Digest): DigestJson {
           gap: pulse.gap ? { high: pulse.gap.high.key, low: pulse.gap.low.key, points: pulse.gap.points } : null,
         }
       : null,
+    decisions: digest.decisions.map((d) => ({
+      metric: d.metricKey,
+      periodKey: d.periodKey,
+      decision: d.decision,
+      checkAt: d.outcome.dueAt.toISOString(),
+      status: d.outcome.status,
+      verdict: d.outcome.verdict,
+      value: num(d.outcome.value),
+      target: num(d.outcome.target),
+      baseline: num(d.outcome.baseline),
+    })),
   };
 }

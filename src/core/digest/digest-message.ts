@@ -13,6 +13,8 @@ import {
 } from "../kpi/format.ts";
 import { describePeriod } from "../kpi/periods.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
+import { dayText } from "../rituals/messages.ts";
+import { VERDICT_LABELS } from "../rituals/types.ts";
 import { type Digest, type DigestMetric, PULSE_METRICS } from "./digest-types.ts";
 
 /** groups of owners shown as their own table; the rest share one table with a "Shared by" column */
@@ -184,6 +186,28 @@ function pulseBlocks(digest: Digest): Block[] {
 }
 
 /** The digest, complete as text, within LIMITS however many departments and metrics. */
+const DECISION_CHARS_SHOWN = 160;
+
+/** Decisions with their outcomes: the verdict and the value then, or when it will be checked. */
+function decisionBlocks(digest: Digest): Block[] {
+  if (digest.decisions.length === 0) return [];
+  const zone = digest.period.zone;
+  const lines = digest.decisions.map((d) => {
+    const what = `• *${label(d.name)}* (${d.periodKey}): “${clip(d.decision, DECISION_CHARS_SHOWN)}”`;
+    const day = dayText(d.outcome.dueAt, zone);
+    const { verdict, value, target } = d.outcome;
+    if (d.outcome.status === "posted" && verdict) {
+      const figures =
+        value === null
+          ? ""
+          : `: ${formatMetricValue(d, value)}${target === null ? "" : ` against a target of ${formatMetricValue(d, target)}`}`;
+      return `${what} → *${VERDICT_LABELS[verdict]}*${figures} (checked ${day})`;
+    }
+    return `${what} → outcome check on ${day}`;
+  });
+  return [{ type: "divider" }, section(clip(`*Decisions and outcomes*\n${lines.join("\n")}`, SECTION_CHARS))];
+}
+
 export function digestMessage(digest: Digest, options: { prefix?: "/kpi" | "kpi" } = {}): Message {
   const when = describePeriod(digest.period);
   const cadence = GRAIN_TITLE[digest.period.grain];
@@ -196,6 +220,7 @@ export function digestMessage(digest: Digest, options: { prefix?: "/kpi" | "kpi"
     { type: "divider" },
     funnelBlock(digest),
     ...pulseBlocks(digest),
+    ...decisionBlocks(digest),
     context(
       `Values are the whole company's for ${when}, compared with the previous ${digest.period.grain}; ` +
         `status is against company targets for the ${digest.period.grain}` +

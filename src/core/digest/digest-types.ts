@@ -1,6 +1,7 @@
 // The digest's data shapes, shared by the builder, the message and the JSON.
 import type { Bottleneck, FunnelStage } from "../kpi/get-funnel.ts";
-import type { Direction, MetricResult, Period } from "../kpi/types.ts";
+import type { Direction, MetricResult, Period, Unit } from "../kpi/types.ts";
+import type { RitualOutcome } from "../rituals/types.ts";
 
 export const PULSE_METRICS: ReadonlySet<string> = new Set(["collaboration_score", "pulse_participation"]);
 
@@ -40,6 +41,20 @@ export type DigestPulse = {
   gap: { high: DepartmentScore; low: DepartmentScore; points: number } | null;
 };
 
+/** A ritual's decision and its outcome (posted since the period began, or still to come). */
+export type DigestDecision = {
+  metricKey: string;
+  name: string;
+  unit: Unit;
+  decimals?: number;
+  currency?: string;
+  /** the period the ritual was about */
+  periodKey: string;
+  decision: string;
+  decidedBy: string | null;
+  outcome: RitualOutcome;
+};
+
 export type Digest = {
   period: Period;
   summary: DigestSummary;
@@ -53,4 +68,6 @@ export type Digest = {
   pulse: DigestPulse | null;
   /** the chartable shared metrics over the last periods, oldest first, ending with `period` */
   series: SeriesPoint[];
+  /** decisions whose outcome was posted from the period's start until the next period ended, or is still due */
+  decisions: DigestDecision[];
 };

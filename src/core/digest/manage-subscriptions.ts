@@ -3,13 +3,12 @@
 import { DateTime } from "luxon";
 import type { Messenger } from "../delivery/ports.ts";
 import { AppError, ErrorCode } from "../errors.ts";
-import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { looksLikePeriod } from "../kpi/period-words.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix, type Platform } from "../platform.ts";
 import type { Clock } from "../ports.ts";
 import { type FreshnessOf, withFreshness } from "../sources/freshness.ts";
-import { buildDigest, digestMessage } from "./build-digest.ts";
+import { buildDigest, type DigestDeps, digestMessage } from "./build-digest.ts";
 import type { DigestPlatform, DigestSubscription, SubscriptionSpec, SubscriptionStore } from "./ports.ts";
 import { type Cadence, nextDueAt } from "./schedule.ts";
 
@@ -25,7 +24,7 @@ export type DigestCaller = {
 
 export type DigestCommandDeps = {
   subscriptions: SubscriptionStore;
-  kpi: KpiSnapshotDeps;
+  kpi: DigestDeps;
   clock: Clock;
   /** when given, subscribe checks that the bot may post in the channel */
   messenger?: Pick<Messenger, "canPost">;

@@ -9,14 +9,13 @@ import { DeliveryError, isDeliveryError } from "../delivery/delivery-error.ts";
 import type { Attachment, DeliveryTarget, Messenger } from "../delivery/ports.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from "../delivery/retries.ts";
 import { describeError, errorText } from "../describe-error.ts";
-import type { KpiSnapshotDeps } from "../kpi/get-kpi-snapshot.ts";
 import { describePeriod, lastComplete } from "../kpi/periods.ts";
 import type { Period } from "../kpi/types.ts";
 import { clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix } from "../platform.ts";
 import type { Clock, Logger } from "../ports.ts";
 import { type FreshnessOf, withFreshness } from "../sources/freshness.ts";
-import { buildDigest, digestMessage } from "./build-digest.ts";
+import { buildDigest, type DigestDeps, digestMessage } from "./build-digest.ts";
 import { digestChartSpec } from "./chart.ts";
 import type { Digest } from "./digest-types.ts";
 import type { ChartRenderer, DigestPlatform, DigestRunStore, DigestSubscription, SubscriptionStore } from "./ports.ts";
@@ -30,7 +29,8 @@ const DEFAULT_CONCURRENCY = 4;
 export type RunDueDigestsDeps = {
   subscriptions: Pick<SubscriptionStore, "active">;
   runs: DigestRunStore;
-  kpi: KpiSnapshotDeps;
+  /** the KPI engine, and the decisions the digest lists */
+  kpi: DigestDeps;
   /** the platforms' messenger; the runner retries through it with `retry` */
   messenger: Messenger;
   clock: Clock;

@@ -63,3 +63,9 @@ export type OutcomeStore = {
   }): Promise<boolean>;
   markFailed(input: { ritualId: number; worker: string; error: string }): Promise<boolean>;
 };
+
+/** Decisions for the digest: outcomes posted in a window, and checks still to come. */
+export type DecisionLog = {
+  /** decided rituals whose outcome was posted in [sinceMs, untilMs) or is still pending, newest first */
+  recent(input: { workspaceId: number; sinceMs: number; untilMs: number; limit: number }): Promise<Ritual[]>;
+};

@@ -1,7 +1,7 @@
 // A ritual's decision and its outcome over signed HTTP: the decision form takes a check
 // date; on that date (an injected clock) two schedulers on one database tick at once and
 // the outcome is posted once, in the ritual's thread, through the Slack messenger; then
-// `/kpi rituals` shows it.
+// `/kpi rituals` and the digest show it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scheduler } from "../../../src/adapters/scheduler/scheduler.ts";
 import { openRituals } from "../../../src/app/pulse.ts";
@@ -36,7 +36,7 @@ describe.each(DIALECTS)("a decision's outcome in Slack (%s)", (dialect) => {
     server.fake.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Outcome for"));
 
   async function kpi(text: string): Promise<string> {
-    const id = `kpi-${text}`;
+    const id = `kpi-${text.replace(/\W+/g, "-")}`;
     const body = slashCommandBody({ text, channelId: CHANNEL, responseUrl: server.fake.responseUrl(id) });
     const response = await postSigned(`${server.url}/slack/events`, SIGNING_SECRET, body);
     expect(response.status).toBe(200);
@@ -156,5 +156,12 @@ describe.each(DIALECTS)("a decision's outcome in Slack (%s)", (dialect) => {
     expect(reply).toContain("Decided (1)");
     expect(reply).toContain("Marketing scores leads with sales.");
     expect(reply).toContain("outcome: *recovered* (29 Oct 2026)");
+  });
+
+  it("shows the decision with its outcome in the digest of the week", async () => {
+    const reply = await kpi("digest preview");
+    expect(reply).toContain("Decisions and outcomes");
+    expect(reply).toContain("Marketing scores leads with sales.");
+    expect(reply).toContain("recovered*: 60.0% against a target of 50.0% (checked 29 Oct 2026)");
   });
 });

@@ -7,11 +7,13 @@ import { parseArgs } from "node:util";
 import { type AppContext, chosenWorkspace, openContext } from "../../../app/context.ts";
 import { suggestion } from "../../../config/metrics-config-checks.ts";
 import { formatEvery } from "../../../config/sources-config.ts";
+import { refuseWhileDemoData } from "../../../core/demo/demo-guard.ts";
 import { errorText } from "../../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import type { SourceState } from "../../../core/sources/ports.ts";
 import type { SourceReader } from "../../../core/sources/reader.ts";
 import { type SyncProgress, type SyncReport, syncSource } from "../../../core/sources/sync-source.ts";
+import { demoDataProbe } from "../../../store/demo-data.ts";
 import { loadKpiSettings } from "../../../store/kpi-settings.ts";
 import { createSourceStore } from "../../../store/sources.ts";
 import type { WorkspaceRow } from "../../../store/workspaces.ts";
@@ -95,6 +97,7 @@ async function sync(
     );
     return 1;
   }
+  await refuseWhileDemoData(demoDataProbe(ctx.db), workspace.id, { keepDemo: ctx.env.TANDEM_KEEP_DEMO });
   const { currency } = await loadKpiSettings(ctx.db.prisma, workspace.id);
   const store = createSourceStore(ctx.db);
   const holder = `${hostname()}:${process.pid}`;

@@ -97,6 +97,24 @@ function worstDigest(): Digest {
       },
     },
     series: [],
+    decisions: Array.from({ length: 5 }, (_, i) => ({
+      metricKey: `metric_${i}`,
+      name: `${LONG} ${i}`,
+      unit: "currency" as const,
+      currency: "USD",
+      periodKey: "2026-09",
+      decision: "d".repeat(1_000),
+      decidedBy: "x".repeat(200),
+      outcome: {
+        dueAt: new Date("2026-11-01T00:00:00Z"),
+        status: i % 2 === 0 ? ("posted" as const) : ("scheduled" as const),
+        verdict: i % 2 === 0 ? ("worse" as const) : null,
+        value: -123_456_789_012.345,
+        target: 555_555_555_555.5,
+        baseline: 1,
+        postedAt: null,
+      },
+    })),
   };
 }
 
