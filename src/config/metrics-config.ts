@@ -14,6 +14,7 @@ import {
   type Unit,
 } from "../core/kpi/types.ts";
 import { MIN_GROUP_SIZE } from "../core/pulse/types.ts";
+import { AlertsConfigSchema, checkAlertRules } from "./alerts-config.ts";
 import { checkReferences, suggestion } from "./metrics-config-checks.ts";
 
 export const DEPARTMENT_KEY = /^[a-z0-9_-]+$/;
@@ -111,11 +112,16 @@ export const MetricsConfigSchema = z
       .default({}),
     targets: z.array(TargetSchema).default([]),
     admins: z.array(textSchema("an admin id")).default([]),
+    alerts: AlertsConfigSchema,
   })
   .strict()
   // Cross-references run even when parts of the file are malformed, so one pass lists every error.
   .superRefine(
-    (config, ctx) => checkReferences(config, (path, message) => ctx.addIssue({ code: "custom", path, message })),
+    (config, ctx) => {
+      const report = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      checkReferences(config, report);
+      checkAlertRules(config, report);
+    },
     {
       when: () => true,
     },
@@ -234,10 +240,12 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "custom_metrics",
     "targets",
     "admins",
+    "alerts",
   ],
   metrics: ["name", "description", "owners"],
   custom_metrics: ["name", "description", "formula", "unit", "better", "owners"],
   targets: ["metric", "grain", "value", "department"],
+  alerts: ["platform", "channel", "rule"],
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: Path; message: string }[] {
@@ -405,7 +413,11 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
 }
 
 /** The config file that declares these settings (for `tandem config export`). */
-export function settingsToConfig(settings: KpiSettings, admins: string[]): MetricsConfig {
+export function settingsToConfig(
+  settings: KpiSettings,
+  admins: string[],
+  alerts: MetricsConfig["alerts"] = [],
+): MetricsConfig {
   return {
     version: 1,
     gross_margin: settings.grossMargin,
@@ -437,5 +449,6 @@ export function settingsToConfig(settings: KpiSettings, admins: string[]): Metri
     ),
     targets: settings.targets.map((target) => ({ ...target })),
     admins: [...admins],
+    alerts: alerts.map((alert) => ({ ...alert })),
   };
 }

@@ -9,6 +9,7 @@ import { createPulseServices, type PulseServices, pulseVerb, ritualsSubcommand }
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
+import { createAlertRuleStore } from "../store/alert-rules.ts";
 import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import { createKpiAdminStore } from "../store/kpi-admin.ts";
 import type { Messengers } from "./delivery.ts";
@@ -47,6 +48,7 @@ export function createChat(
     logger: ctx.logger,
     kpi,
     admin: options.admin ?? createKpiAdminStore(ctx.db.prisma),
+    alerts: createAlertRuleStore(ctx.db),
     subcommands: {
       digest: digestSubcommand({
         subscriptions: createSubscriptionStore(ctx.db.prisma),

@@ -306,12 +306,14 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
     `\`${kpi} join DEPARTMENT\`: place yourself in a department`,
     `\`${kpi} digest subscribe|unsubscribe|list|preview\`: the weekly alignment digest in this channel`,
     `\`${kpi} rituals\`: open and decided rituals`,
+    `\`${kpi} alert RULE\`: alert this channel, e.g. \`${kpi} alert cac above 5000\`; \`${kpi} alerts\` lists its rules`,
     `\`${pulse} "QUESTION"\`: ask the channel a 1–5 pulse question`,
   ];
   const admin = [
     `\`${kpi} target METRIC VALUE [GRAIN] [DEPARTMENT]\``,
     `\`${kpi} member @user DEPARTMENT\``,
     `\`${kpi} token NAME\``,
+    `\`${kpi} alert pause|resume|delete ID\``,
   ];
   return makeMessage(
     [
