@@ -22,7 +22,7 @@ describe.each(DIALECTS)("pulses in Slack (%s)", (dialect) => {
   /** Posts `/pulse "QUESTION"` in a fresh channel; returns the posted message and its buttons. */
   async function postPulse(question: string) {
     const channelId = `C0PULSE${++channelCounter}`;
-    const reply = await server.pulse(`"${question}"`, { channelId });
+    const reply = await server.pulseAndPost(`"${question}"`, { channelId });
     expect(JSON.stringify(reply)).toContain("is posted");
     const post = server.fake
       .callsTo("chat.postMessage")
