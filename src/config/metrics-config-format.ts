@@ -12,6 +12,7 @@ const SECTION_COMMENTS: Record<string, string> = {
   custom_metrics: " Metrics computed by a formula over other metrics.",
   targets: " Percent targets are fractions: 35% is written 0.35. No department = the whole company.",
   admins: " Chat user ids allowed to run admin commands, besides workspace admins.",
+  sources: " Systems Tandem keeps facts in step with (docs/sources.md); secrets only as environment variable names.",
   alerts: " Alert rules per channel, in the words of /kpi alert (docs/configuration.md).",
 };
 
@@ -43,6 +44,7 @@ export function formatMetricsConfig(config: MetricsConfig, header: string[] = []
       ...(target.department !== null ? { department: target.department } : {}),
     })),
     admins: config.admins,
+    ...(config.sources.length > 0 ? { sources: config.sources } : {}),
     ...(config.alerts.length > 0 ? { alerts: config.alerts } : {}),
   };
   const doc = new Document(plain);

@@ -16,6 +16,7 @@ import {
 import { MIN_GROUP_SIZE } from "../core/pulse/types.ts";
 import { AlertsConfigSchema, checkAlertRules } from "./alerts-config.ts";
 import { checkReferences, suggestion } from "./metrics-config-checks.ts";
+import { fromSourceDefinition, type SourceDefinition, SourcesSchema, sourceKeys } from "./sources-config.ts";
 
 export const DEPARTMENT_KEY = /^[a-z0-9_-]+$/;
 export const METRIC_KEY = /^[a-z][a-z0-9_]*$/;
@@ -112,6 +113,7 @@ export const MetricsConfigSchema = z
       .default({}),
     targets: z.array(TargetSchema).default([]),
     admins: z.array(textSchema("an admin id")).default([]),
+    sources: SourcesSchema,
     alerts: AlertsConfigSchema,
   })
   .strict()
@@ -240,6 +242,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "custom_metrics",
     "targets",
     "admins",
+    "sources",
     "alerts",
   ],
   metrics: ["name", "description", "owners"],
@@ -253,7 +256,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: Path; mes
   const value = valueAt(raw, path);
   switch (issue.code) {
     case "unrecognized_keys": {
-      const known = KNOWN_KEYS[path.length === 0 ? "" : String(path[0])] ?? [];
+      const known =
+        path[0] === "sources" && path.length === 2
+          ? sourceKeys((valueAt(raw, path) as { kind?: unknown } | undefined)?.kind)
+          : (KNOWN_KEYS[path.length === 0 ? "" : String(path[0])] ?? []);
       return issue.keys.map((key) => {
         const close = suggestion(key, known);
         return {
@@ -416,6 +422,7 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
 export function settingsToConfig(
   settings: KpiSettings,
   admins: string[],
+  sources: SourceDefinition[] = [],
   alerts: MetricsConfig["alerts"] = [],
 ): MetricsConfig {
   return {
@@ -449,6 +456,7 @@ export function settingsToConfig(
     ),
     targets: settings.targets.map((target) => ({ ...target })),
     admins: [...admins],
+    sources: sources.map(fromSourceDefinition),
     alerts: alerts.map((alert) => ({ ...alert })),
   };
 }

@@ -9,6 +9,7 @@ import { configAlertRules } from "../config/alerts-config.ts";
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
 import { checkReferences } from "../config/metrics-config-checks.ts";
 import { formatMetricsConfig } from "../config/metrics-config-format.ts";
+import { toSourceDefinition } from "../config/sources-config.ts";
 import type { ValueNotation } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { buildCatalog } from "../core/kpi/catalog.ts";
@@ -28,6 +29,7 @@ import { replaceConfigAlertRules } from "./alert-rules.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
 import { minGroupSizeFrom } from "./pulses.ts";
+import { applySources, loadSourceDefinitions } from "./sources.ts";
 
 export type ApplyReport = {
   documentId: number;
@@ -41,6 +43,9 @@ export type ApplyReport = {
   removedDepartments: string[];
   /** departments no longer declared but kept because members still belong to them */
   keptDepartments: { key: string; members: number }[];
+  /** sources declared, and those no longer declared (their state removed, their facts kept) */
+  sources: number;
+  removedSources: string[];
 };
 
 export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<KpiSettings> {
@@ -204,6 +209,7 @@ export async function applyMetricsConfig(
         });
       }
 
+      const applied = await applySources(tx, workspaceId, config.sources.map(toSourceDefinition));
       await replaceConfigAlertRules(tx, workspaceId, configAlertRules(config.alerts, buildCatalog(settings)), actor);
 
       const document = await tx.configDocument.create({ data: { workspaceId, source, appliedBy: actor } });
@@ -217,6 +223,7 @@ export async function applyMetricsConfig(
         admins: admins.length,
         removedDepartments,
         keptDepartments,
+        ...applied,
       };
       await recordAudit(tx, { workspaceId, actor, action: "config.apply", detail: report });
       return report;
@@ -227,9 +234,10 @@ export async function applyMetricsConfig(
 
 /** The YAML in force, from the stored records (so targets set in chat are included). */
 export async function exportMetricsConfig(prisma: Db, workspaceId: number): Promise<string> {
-  const [settings, admins, last, alerts] = await Promise.all([
+  const [settings, admins, sources, last, alerts] = await Promise.all([
     loadKpiSettings(prisma, workspaceId),
     loadConfigAdmins(prisma, workspaceId),
+    loadSourceDefinitions(prisma, workspaceId),
     prisma.configDocument.findFirst({ where: { workspaceId }, orderBy: { id: "desc" } }),
     prisma.alertRule.findMany({ where: { workspaceId, source: "config" }, orderBy: { id: "asc" } }),
   ]);
@@ -245,7 +253,7 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
     channel: row.channelId,
     rule: row.rule,
   }));
-  return formatMetricsConfig(settingsToConfig(settings, admins, configAlerts), header);
+  return formatMetricsConfig(settingsToConfig(settings, admins, sources, configAlerts), header);
 }
 
 export type TargetKey = { metric: string; grain: Grain; department: string | null };
