@@ -27,6 +27,7 @@ import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
+import { type AlertServices, createAlertServices } from "./alert-job.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
@@ -57,6 +58,8 @@ export type Surfaces = {
   /** null when Slack is not configured */
   slack: SlackAdapter | null;
   pulseActions: PulseCardActions;
+  /** alert rules: evaluation, the scheduler's job, the "facts changed" hook */
+  alerts: AlertServices;
 };
 
 export function createSurfaces(
@@ -101,7 +104,16 @@ export function createSurfaces(
     ...(metrics ? { metrics } : {}),
     ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
   });
-  return { chat, messengers, teams, slack, pulseActions };
+  const alerts = createAlertServices(ctx, {
+    messenger: routeMessenger(messengers),
+    onReport: (reports) => {
+      for (const report of reports) {
+        if (report.outcome === "posted" || report.outcome === "failed")
+          metrics?.deliveries.inc({ platform: report.platform, kind: "alert", outcome: report.outcome });
+      }
+    },
+  });
+  return { chat, messengers, teams, slack, pulseActions, alerts };
 }
 
 export async function startServer(
@@ -109,13 +121,13 @@ export async function startServer(
   options: { port?: number; host?: string; scheduler?: boolean } = {},
 ): Promise<RunningServer> {
   const metrics = createMetrics();
-  const { chat, messengers, teams, slack, pulseActions } = createSurfaces(ctx, { metrics });
+  const { chat, messengers, teams, slack, pulseActions, alerts } = createSurfaces(ctx, { metrics });
   ctx.logger.info("pulse answers keyed", { source: chat.pulses.keySource });
 
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
     ...legalPageRoutes(ctx.env),
-    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
+    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger, onFactsChanged: alerts.factsChanged }),
     teams.route,
     ...(slack?.routes ?? []),
   ];
@@ -158,6 +170,8 @@ export async function startServer(
         },
       }),
     );
+    // after every facts change (whichever process wrote them) and at least hourly
+    scheduler.add("alerts", alerts.job);
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }
@@ -174,6 +188,7 @@ export async function startServer(
     stop: async () => {
       await scheduler.stop();
       await pulseActions.idle();
+      await alerts.idle();
       await slack?.stop();
       await http.close();
     },
