@@ -1,7 +1,7 @@
 // `/kpi sources`: each source's freshness for everyone, why it fails for admins only
 // (a failure reason can name internal hosts or tables), and the "data as of" line other
 // answers carry.
-import { appendBlocks, type Block, clip, LIMITS, type Message, makeMessage } from "../core/messages/model.ts";
+import { type Block, clip, LIMITS, makeMessage } from "../core/messages/model.ts";
 import { commandPrefix } from "../core/platform.ts";
 import type { Clock } from "../core/ports.ts";
 import {
