@@ -96,7 +96,7 @@ export function createSurfaces(
   );
   const chat = createChat(ctx, {
     messengers,
-    kpi: servingKpiDeps(ctx.db, ctx.clock),
+    kpi: servingKpiDeps(ctx.db, ctx.clock, ctx.logger),
     ...(options.admin ? { admin: options.admin } : {}),
     ...(options.secret ? { secret: options.secret } : {}),
   });
