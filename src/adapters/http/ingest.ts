@@ -4,6 +4,7 @@
 // `line` for NDJSON) and nothing written. Writes go to the token's workspace.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FactsChanged } from "../../core/alerts/ports.ts";
 import { refuseWhileDemoData } from "../../core/demo/demo-guard.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
 import { importFacts, type RawRow } from "../../core/facts/import-facts.ts";
@@ -28,6 +29,8 @@ export type IngestDeps = {
   logger: Logger;
   /** write even while the workspace still holds the demo's data (TANDEM_KEEP_DEMO) */
   keepDemo?: boolean;
+  /** told after facts are written (alerts evaluate); its failure never fails the request */
+  onFactsChanged?: FactsChanged;
 };
 
 type Parsed = { rows: RawRow[]; numbering: "index" | "line" };
@@ -143,6 +146,13 @@ export function createIngestRoute(deps: IngestDeps): Route {
         inserted: report.inserted,
         duplicates: report.duplicates,
       });
+      if (report.inserted > 0 && deps.onFactsChanged) {
+        await deps
+          .onFactsChanged(token.workspaceId)
+          .catch((error: unknown) =>
+            deps.logger.error("after-ingest work failed", { workspaceId: token.workspaceId, error: String(error) }),
+          );
+      }
       sendJson(res, 200, { inserted: report.inserted, duplicates: report.duplicates, rejected: 0 });
     },
   };
