@@ -87,8 +87,9 @@ describe.each(DIALECTS)("an alert rule from chat, on %s", (dialect) => {
     expect(text).toContain("Owners: Marketing, Sales.");
     expect(text).toMatch(/Trend, last 8 months: \s*▄/);
     const buttons = JSON.stringify(alertPosts()[0]?.args.blocks);
+    // no buttons until their clicks are handled: a button that does nothing is worse than none
     for (const id of ["alert_ack:", "alert_snooze_day:", "alert_snooze_week:", "alert_ritual:"])
-      expect(buttons).toContain(id);
+      expect(buttons).not.toContain(id);
     expect(text).toContain("Data: newest fact Thu 10 Sep 00:00");
     expect(text).toContain("Rule #");
     const stored = await rule();
