@@ -29,6 +29,7 @@ import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
+import { sourcesJob } from "./sources-job.ts";
 
 export type RunningServer = {
   port: number;
@@ -122,6 +123,7 @@ export async function startServer(
   await slack?.start();
 
   const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
+  const sources = sourcesJob(ctx);
   if (options.scheduler !== false) {
     scheduler.add(
       "digests",
@@ -145,6 +147,7 @@ export async function startServer(
       }),
     );
     scheduler.add("pulses", pulseJob(chat.pulses));
+    scheduler.add("sources", sources.job);
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }
@@ -160,6 +163,7 @@ export async function startServer(
     chat: chat.commands,
     stop: async () => {
       await scheduler.stop();
+      await sources.idle();
       await pulseActions.idle();
       await slack?.stop();
       await http.close();
