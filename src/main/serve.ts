@@ -26,6 +26,8 @@ import { openRituals, pulseJob } from "../app/pulse.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
+import { tellAdminsOnTransition } from "../core/sources/failure-notice.ts";
+import { loadAdminRecipients } from "../store/admin-recipients.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
@@ -125,7 +127,13 @@ export async function startServer(
   await slack?.start();
 
   const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
-  const sources = sourcesJob(ctx);
+  const sources = sourcesJob(ctx, {
+    afterSync: tellAdminsOnTransition({
+      messenger: routeMessenger(messengers),
+      admins: (workspaceId) => loadAdminRecipients(ctx.db.prisma, workspaceId),
+      logger: ctx.logger,
+    }),
+  });
   if (options.scheduler !== false) {
     scheduler.add(
       "digests",
