@@ -35,7 +35,7 @@ export function createChat(
   } = {},
 ): Chat {
   const messengers = options.messengers ?? {};
-  const kpi = options.kpi ?? kpiDeps(ctx.db, ctx.clock);
+  const kpi = options.kpi ?? kpiDeps(ctx.db, ctx.clock, ctx.logger);
   const pulses = createPulseServices({
     db: ctx.db,
     clock: ctx.clock,

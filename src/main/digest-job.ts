@@ -54,7 +54,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
   return {
     subscriptions: createSubscriptionStore(ctx.db.prisma),
     runs: createDigestRunStore(ctx.db.prisma),
-    kpi: kpiDeps(ctx.db, ctx.clock),
+    kpi: kpiDeps(ctx.db, ctx.clock, ctx.logger),
     messenger: options.messenger,
     clock: ctx.clock,
     logger: ctx.logger,

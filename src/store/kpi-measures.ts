@@ -11,8 +11,8 @@ import { emptyMeasures } from "../core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats } from "../core/ports.ts";
 import type { Database } from "./database.ts";
+import { type Row, rawQuery } from "./raw-sql.ts";
 
-type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
 // Several windows are answered by one grouped pass: every statement below reads the
@@ -347,12 +347,7 @@ export function assembleMeasures(totals: Row, rows: Row[]): Measures {
 }
 
 export function createSqlFactStats(db: Database): FactStats {
-  // `?` placeholders everywhere; PostgreSQL wants $1, $2, … (no `?` appears in literals).
-  const query = (sql: string, params: unknown[]): Promise<Row[]> => {
-    let n = 0;
-    const statement = db.dialect === "postgres" ? sql.replace(/\?/g, () => `$${++n}`) : sql;
-    return db.prisma.$queryRawUnsafe<Row[]>(statement, ...params);
-  };
+  const query = rawQuery(db);
 
   const waiting = new Map<number, RecurringCall[]>();
 

@@ -69,9 +69,14 @@ export function spawnTandem(args: string[], options: { cwd: string; env: NodeJS.
 export type ServeProcess = TandemProcess & { url: string; stop(): Promise<number | null> };
 
 /** `tandem serve` on a free port; resolves once it listens (its JSON "tandem listening" line). */
-export async function startServe(options: { cwd: string; env: Record<string, string> }): Promise<ServeProcess> {
+export async function startServe(options: {
+  cwd: string;
+  env: Record<string, string>;
+  /** how long it may take to listen (default 60 s) */
+  readyMs?: number;
+}): Promise<ServeProcess> {
   const serve = spawnTandem(["serve"], { cwd: options.cwd, env: baseEnv({ PORT: "0", ...options.env }) });
-  const match = await serve.waitForStderr(/"msg":"tandem listening","port":(\d+)/);
+  const match = await serve.waitForStderr(/"msg":"tandem listening","port":(\d+)/, options.readyMs);
   return {
     ...serve,
     url: `http://127.0.0.1:${match[1]}`,

@@ -1,0 +1,216 @@
+// Computed once, reused until the facts change: the FactStats port's answers kept in
+// the database (measure_cache), so every request, process and replica shares them.
+// Invalidation lives in the database too: triggers on facts, pulses, questions and
+// answers (the measure_cache migrations) find exactly the cached windows a write can
+// change, whoever writes (import, ingest, a source sync, the demo).
+//
+// Never a stale number. A fill computed from the facts as they were must not land after
+// a write it did not see: the look-up reads the workspace's epoch before anything is
+// computed, and the fill is stored only if nothing was written since.
+//  - SQLite (one writer at a time): every write bumps the epoch and deletes the cached
+//    rows it can change, in its own transaction; the fill checks the epoch in its own
+//    write statement.
+//  - PostgreSQL (writers side by side): a write only logs what it touched
+//    (measure_cache_log) and holds the workspace's advisory lock shared until it
+//    commits. A look-up that finds the log non-empty applies it (measure_cache_apply:
+//    deletes what it can change, bumps the epoch) under the lock held exclusively, and
+//    uses nothing cached while a writer is in flight; a fill needs the same lock, an
+//    empty log and an unchanged epoch.
+// Either way a write committed before a request's look-up is in every number it answers.
+//
+// Calls made in the same turn of the event loop share one lookup; fills are written in
+// the background, one at a time, and dropped when the database is busy or too many
+// wait: a request never waits for a write.
+import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
+import type { FactStats, Logger } from "../core/ports.ts";
+import { isBusyError } from "./busy.ts";
+import type { Database } from "./database.ts";
+import { rawExecute, rawQuery } from "./raw-sql.ts";
+
+type Measure = "measures" | "new_revenue" | "recurring";
+type Key = { measure: Measure; startMs: number; endMs: number };
+type Ask = Key & { compute(): Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void };
+
+export type CachedFactStats = FactStats & {
+  newRevenue(workspaceId: number, window: Window): Promise<number>;
+  /** Resolves once every fill started so far is stored or dropped (tests, benchmarks). */
+  settled(): Promise<void>;
+};
+
+/** Fills waiting to be written beyond this are dropped (a long import holds the lock). */
+const MAX_WAITING_FILLS = 64;
+/** Bounds one lookup statement's width. */
+const MAX_KEYS_PER_LOOKUP = 48;
+
+const keyText = (key: Key) => `${key.measure}:${key.startMs}:${key.endMs}`;
+
+/** One look-up: the cached rows of `keys`, the workspace's epoch and (PostgreSQL) whether its log waits. */
+function lookupStatement(dialect: Database["dialect"], workspaceId: number, keys: Key[]): [string, unknown[]] {
+  const match = keys.map(() => "(measure = ? AND start_ms = ? AND end_ms = ?)").join(" OR ");
+  const pending =
+    dialect === "postgres"
+      ? `
+UNION ALL
+SELECT 'pending', CAST(COUNT(*) AS BIGINT), 0, '' FROM (SELECT 1 FROM measure_cache_log WHERE workspace_id = ? LIMIT 1) AS log`
+      : "";
+  const sql = `
+SELECT measure, start_ms, end_ms, value FROM measure_cache WHERE workspace_id = ? AND (${match})
+UNION ALL
+SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cache_epochs WHERE workspace_id = ?${pending}`;
+  const params = [workspaceId, ...keys.flatMap((key) => [key.measure, key.startMs, key.endMs]), workspaceId];
+  return [sql, dialect === "postgres" ? [...params, workspaceId] : params];
+}
+
+type Fill = { workspaceId: number; key: Key; value: string; epoch: string };
+
+/**
+ * The statement storing a fill if nothing was written since its look-up: SQLite checks
+ * the epoch in the write statement itself (one writer at a time); PostgreSQL's
+ * measure_cache_fill() also makes sure no writer is in flight.
+ */
+function fillStatement(dialect: Database["dialect"], fill: Fill): [string, unknown[]] {
+  const { workspaceId, key, value, epoch } = fill;
+  if (dialect === "postgres")
+    return [
+      `SELECT measure_cache_fill(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT),
+        CAST(? AS TEXT), CAST(? AS BIGINT))`,
+      [workspaceId, key.measure, key.startMs, key.endMs, value, epoch],
+    ];
+  return [
+    `INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value)
+SELECT ?, ?, ?, ?, ?
+WHERE (SELECT COALESCE(SUM(epoch), 0) FROM measure_cache_epochs WHERE workspace_id = ?) = CAST(? AS BIGINT)
+ON CONFLICT (workspace_id, measure, start_ms, end_ms) DO NOTHING`,
+    [workspaceId, key.measure, key.startMs, key.endMs, value, workspaceId, epoch],
+  ];
+}
+
+/** What a look-up found; `epoch` null: nothing cached may be used or stored now. */
+type Found = { hits: Map<string, string>; epoch: string | null };
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+export function cachedFactStats(db: Database, inner: FactStats, options: { logger?: Logger } = {}): CachedFactStats {
+  const query = rawQuery(db);
+  const execute = rawExecute(db);
+  const waiting = new Map<number, Ask[]>();
+  let writes: Promise<void> = Promise.resolve();
+  let waitingFills = 0;
+
+  /** Queues a background write; busy means another writer holds the lock: the fill is dropped. */
+  const write = (sql: string, params: unknown[]) => {
+    if (waitingFills >= MAX_WAITING_FILLS) return;
+    waitingFills++;
+    writes = writes
+      .then(() => {
+        waitingFills--;
+        return execute(sql, params);
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!isBusyError(error)) options.logger?.warn("measure cache write failed", { error: String(error) });
+        },
+      );
+  };
+
+  /**
+   * The cached rows of `keys`. PostgreSQL: writes logged since the last look-up are
+   * applied first; while a writer is in flight they cannot be, and nothing is used.
+   */
+  const lookup = async (workspaceId: number, keys: Key[], mayApply = true): Promise<Found> => {
+    const rows = (
+      await Promise.all(
+        chunks(keys, MAX_KEYS_PER_LOOKUP).map((part) => query(...lookupStatement(db.dialect, workspaceId, part))),
+      )
+    ).flat();
+    if (rows.some((row) => row.measure === "pending" && Number(row.start_ms) > 0)) {
+      if (!mayApply) return { hits: new Map(), epoch: null };
+      const [applied] = await query("SELECT measure_cache_apply(CAST(? AS INTEGER)) AS applied", [workspaceId]);
+      return applied?.applied === true ? lookup(workspaceId, keys, false) : { hits: new Map(), epoch: null };
+    }
+    return {
+      // the first statement's: read before anything is computed
+      epoch: String(rows.find((row) => row.measure === "epoch")?.start_ms ?? 0),
+      hits: new Map(
+        rows
+          .filter((row) => row.measure !== "epoch" && row.measure !== "pending")
+          .map((row) => [`${row.measure}:${Number(row.start_ms)}:${Number(row.end_ms)}`, String(row.value)]),
+      ),
+    };
+  };
+
+  /** One look-up for every distinct key asked in this turn; misses are computed and filled. */
+  const answer = async (workspaceId: number, asks: Ask[]): Promise<void> => {
+    const byKey = new Map<string, Ask[]>();
+    for (const ask of asks) byKey.set(keyText(ask), [...(byKey.get(keyText(ask)) ?? []), ask]);
+    const keys = [...byKey.values()].map((group) => group[0] as Ask);
+    let found: Found;
+    try {
+      found = await lookup(workspaceId, keys);
+    } catch (error) {
+      for (const ask of asks) ask.reject(error);
+      return;
+    }
+    const { hits, epoch } = found;
+    for (const key of keys) {
+      const group = byKey.get(keyText(key)) ?? [];
+      const hit = hits.get(keyText(key));
+      if (hit !== undefined) {
+        for (const ask of group) ask.resolve(JSON.parse(hit));
+        continue;
+      }
+      key.compute().then(
+        (value) => {
+          for (const ask of group) ask.resolve(value);
+          if (epoch !== null)
+            write(...fillStatement(db.dialect, { workspaceId, key, value: JSON.stringify(value), epoch }));
+        },
+        (error: unknown) => {
+          for (const ask of group) ask.reject(error);
+        },
+      );
+    }
+  };
+
+  const ask = <T>(workspaceId: number, key: Key, compute: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const entry: Ask = { ...key, compute, resolve: resolve as (value: unknown) => void, reject };
+      const queue = waiting.get(workspaceId);
+      if (queue) {
+        queue.push(entry);
+        return;
+      }
+      waiting.set(workspaceId, [entry]);
+      setImmediate(() => {
+        const asks = waiting.get(workspaceId) ?? [];
+        waiting.delete(workspaceId);
+        void answer(workspaceId, asks);
+      });
+    });
+
+  return {
+    measures: (workspaceId: number, window: Window): Promise<Measures> =>
+      ask(workspaceId, { measure: "measures", ...span(window) }, () => inner.measures(workspaceId, window)),
+    newRevenue: (workspaceId: number, window: Window): Promise<number> =>
+      ask(workspaceId, { measure: "new_revenue", ...span(window) }, () =>
+        inner.newRevenue
+          ? inner.newRevenue(workspaceId, window)
+          : inner.measures(workspaceId, window).then((m) => m.newRevenue),
+      ),
+    recurring: (workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures> =>
+      ask(workspaceId, { measure: "recurring", startMs, endMs }, () => inner.recurring(workspaceId, startMs, endMs)),
+    settled: async () => {
+      // A fill queued while waiting for the last one is waited for too.
+      let seen: Promise<void> | undefined;
+      while (seen !== writes) {
+        seen = writes;
+        await seen;
+      }
+    },
+  };
+}
+
+const span = (window: Window) => ({ startMs: window.startMs, endMs: window.endMs });

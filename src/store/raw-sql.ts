@@ -1,0 +1,18 @@
+// Hand-written SQL on both databases: written with `?` placeholders, which PostgreSQL
+// wants as $1, $2, … (no `?` may appear in a literal of such a statement).
+import type { Database } from "./database.ts";
+
+export type Row = Record<string, unknown>;
+
+function placeholders(db: Database, sql: string): string {
+  let n = 0;
+  return db.dialect === "postgres" ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+}
+
+export function rawQuery(db: Database): (sql: string, params: unknown[]) => Promise<Row[]> {
+  return (sql, params) => db.prisma.$queryRawUnsafe<Row[]>(placeholders(db, sql), ...params);
+}
+
+export function rawExecute(db: Database): (sql: string, params: unknown[]) => Promise<number> {
+  return (sql, params) => db.prisma.$executeRawUnsafe(placeholders(db, sql), ...params);
+}
