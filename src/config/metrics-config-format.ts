@@ -13,6 +13,7 @@ const SECTION_COMMENTS: Record<string, string> = {
   targets: " Percent targets are fractions: 35% is written 0.35. No department = the whole company.",
   admins: " Chat user ids allowed to run admin commands, besides workspace admins.",
   sources: " Systems Tandem keeps facts in step with (docs/sources.md); secrets only as environment variable names.",
+  alerts: " Alert rules per channel, in the words of /kpi alert (docs/configuration.md).",
 };
 
 export function formatMetricsConfig(config: MetricsConfig, header: string[] = []): string {
@@ -44,6 +45,7 @@ export function formatMetricsConfig(config: MetricsConfig, header: string[] = []
     })),
     admins: config.admins,
     ...(config.sources.length > 0 ? { sources: config.sources } : {}),
+    ...(config.alerts.length > 0 ? { alerts: config.alerts } : {}),
   };
   const doc = new Document(plain);
   if (header.length > 0) doc.commentBefore = header.map((line) => ` ${line}`).join("\n");
@@ -57,6 +59,7 @@ export function formatMetricsConfig(config: MetricsConfig, header: string[] = []
     }
   }
   flowEach(doc.get("targets", true));
+  flowEach(doc.get("alerts", true));
   flow(doc.get("admins", true));
   const customs = doc.get("custom_metrics", true);
   if (isMap(customs)) for (const pair of customs.items) if (isMap(pair.value)) flow(pair.value.get("owners", true));

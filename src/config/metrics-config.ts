@@ -14,6 +14,7 @@ import {
   type Unit,
 } from "../core/kpi/types.ts";
 import { MIN_GROUP_SIZE } from "../core/pulse/types.ts";
+import { AlertsConfigSchema, checkAlertRules } from "./alerts-config.ts";
 import { checkReferences, suggestion } from "./metrics-config-checks.ts";
 import { fromSourceDefinition, type SourceDefinition, SourcesSchema, sourceKeys } from "./sources-config.ts";
 
@@ -113,11 +114,16 @@ export const MetricsConfigSchema = z
     targets: z.array(TargetSchema).default([]),
     admins: z.array(textSchema("an admin id")).default([]),
     sources: SourcesSchema,
+    alerts: AlertsConfigSchema,
   })
   .strict()
   // Cross-references run even when parts of the file are malformed, so one pass lists every error.
   .superRefine(
-    (config, ctx) => checkReferences(config, (path, message) => ctx.addIssue({ code: "custom", path, message })),
+    (config, ctx) => {
+      const report = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      checkReferences(config, report);
+      checkAlertRules(config, report);
+    },
     {
       when: () => true,
     },
@@ -237,10 +243,12 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "targets",
     "admins",
     "sources",
+    "alerts",
   ],
   metrics: ["name", "description", "owners"],
   custom_metrics: ["name", "description", "formula", "unit", "better", "owners"],
   targets: ["metric", "grain", "value", "department"],
+  alerts: ["platform", "channel", "rule"],
 };
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: Path; message: string }[] {
@@ -415,6 +423,7 @@ export function settingsToConfig(
   settings: KpiSettings,
   admins: string[],
   sources: SourceDefinition[] = [],
+  alerts: MetricsConfig["alerts"] = [],
 ): MetricsConfig {
   return {
     version: 1,
@@ -448,5 +457,6 @@ export function settingsToConfig(
     targets: settings.targets.map((target) => ({ ...target })),
     admins: [...admins],
     sources: sources.map(fromSourceDefinition),
+    alerts: alerts.map((alert) => ({ ...alert })),
   };
 }

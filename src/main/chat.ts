@@ -10,6 +10,7 @@ import { freshnessOf, sourcesSubcommand } from "../app/sources-command.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
+import { createAlertRuleStore } from "../store/alert-rules.ts";
 import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import { createKpiAdminStore } from "../store/kpi-admin.ts";
 import { createSourceStore } from "../store/sources.ts";
@@ -51,6 +52,7 @@ export function createChat(
     logger: ctx.logger,
     kpi,
     admin: options.admin ?? createKpiAdminStore(ctx.db.prisma),
+    alerts: createAlertRuleStore(ctx.db),
     subcommands: {
       digest: digestSubcommand({
         subscriptions: createSubscriptionStore(ctx.db.prisma),

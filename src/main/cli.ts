@@ -8,7 +8,14 @@ const COMMANDS: CliTable = {
   import: {
     usage: "tandem import FILE [--skip-invalid] [--wait SECONDS]",
     summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
-    load: async () => (await import("../adapters/cli/commands/import.ts")).importCommand,
+    load: async () => {
+      const [{ importCommandWith }, { stampFactsChanged }] = await Promise.all([
+        import("../adapters/cli/commands/import.ts"),
+        import("./alert-job.ts"),
+      ]);
+      // the serving process evaluates the alerts on its next tick
+      return importCommandWith({ onFactsChanged: (ctx, workspaceId) => stampFactsChanged(ctx)(workspaceId) });
+    },
   },
   kpi: {
     usage: "tandem kpi [METRIC] [PERIOD] [--department D] [--json]",

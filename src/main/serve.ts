@@ -31,6 +31,7 @@ import { isAppError } from "../core/errors.ts";
 import { tellAdminsOnTransition } from "../core/sources/failure-notice.ts";
 import { loadAdminRecipients } from "../store/admin-recipients.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
+import { type AlertServices, createAlertServices } from "./alert-job.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
@@ -69,6 +70,8 @@ export type Surfaces = {
   /** null when Slack is not configured */
   slack: SlackAdapter | null;
   pulseActions: PulseCardActions;
+  /** alert rules: evaluation, the scheduler's job, the "facts changed" hook */
+  alerts: AlertServices;
 };
 
 export function createSurfaces(
@@ -114,7 +117,16 @@ export function createSurfaces(
     ...(metrics ? { metrics } : {}),
     ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
   });
-  return { chat, messengers, teams, slack, pulseActions };
+  const alerts = createAlertServices(ctx, {
+    messenger: routeMessenger(messengers),
+    onReport: (reports) => {
+      for (const report of reports) {
+        if (report.outcome === "posted" || report.outcome === "failed")
+          metrics?.deliveries.inc({ platform: report.platform, kind: "alert", outcome: report.outcome });
+      }
+    },
+  });
+  return { chat, messengers, teams, slack, pulseActions, alerts };
 }
 
 export async function startServer(
@@ -124,13 +136,13 @@ export async function startServer(
   const metrics = createMetrics();
   const host = options.host ?? bindHost(ctx.env);
   const access = teamsAccess(ctx.env, host);
-  const { chat, messengers, teams, slack, pulseActions } = createSurfaces(ctx, { metrics, teamsAccess: access });
+  const { chat, messengers, teams, slack, pulseActions, alerts } = createSurfaces(ctx, { metrics, teamsAccess: access });
   ctx.logger.info("pulse answers keyed", { source: chat.pulses.keySource });
 
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
     ...legalPageRoutes(ctx.env),
-    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
+    createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger, onFactsChanged: alerts.factsChanged }),
     teams.route,
     ...(slack?.routes ?? []),
   ];
@@ -182,6 +194,8 @@ export async function startServer(
       }),
     );
     scheduler.add("sources", sources.job);
+    // after every facts change (whichever process wrote them) and at least hourly
+    scheduler.add("alerts", alerts.job);
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }
@@ -202,6 +216,7 @@ export async function startServer(
       await scheduler.stop();
       await sources.idle();
       await pulseActions.idle();
+      await alerts.idle();
       await slack?.stop();
       await http.close();
     },

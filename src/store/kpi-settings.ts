@@ -5,6 +5,7 @@
 // them all in one transaction; chat commands and the demo data set change targets one at
 // a time through setTarget.
 
+import { configAlertRules } from "../config/alerts-config.ts";
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
 import { checkReferences } from "../config/metrics-config-checks.ts";
 import { formatMetricsConfig } from "../config/metrics-config-format.ts";
@@ -24,6 +25,7 @@ import {
   type Unit,
 } from "../core/kpi/types.ts";
 import type { KpiSettingsSource } from "../core/ports.ts";
+import { replaceConfigAlertRules } from "./alert-rules.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
 import { minGroupSizeFrom } from "./pulses.ts";
@@ -208,6 +210,8 @@ export async function applyMetricsConfig(
       }
 
       const applied = await applySources(tx, workspaceId, config.sources.map(toSourceDefinition));
+      await replaceConfigAlertRules(tx, workspaceId, configAlertRules(config.alerts, buildCatalog(settings)), actor);
+
       const document = await tx.configDocument.create({ data: { workspaceId, source, appliedBy: actor } });
       const report: ApplyReport = {
         documentId: document.id,
@@ -230,11 +234,12 @@ export async function applyMetricsConfig(
 
 /** The YAML in force, from the stored records (so targets set in chat are included). */
 export async function exportMetricsConfig(prisma: Db, workspaceId: number): Promise<string> {
-  const [settings, admins, sources, last] = await Promise.all([
+  const [settings, admins, sources, last, alerts] = await Promise.all([
     loadKpiSettings(prisma, workspaceId),
     loadConfigAdmins(prisma, workspaceId),
     loadSourceDefinitions(prisma, workspaceId),
     prisma.configDocument.findFirst({ where: { workspaceId }, orderBy: { id: "desc" } }),
+    prisma.alertRule.findMany({ where: { workspaceId, source: "config" }, orderBy: { id: "asc" } }),
   ]);
   const header = [
     "Tandem metrics configuration (tandem.config.yaml): the settings in force.",
@@ -243,7 +248,12 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
       : "No config file has been applied yet: these are the defaults.",
     "Edit and apply with: tandem config apply FILE (documented example: src/config/tandem.config.example.yaml)",
   ];
-  return formatMetricsConfig(settingsToConfig(settings, admins, sources), header);
+  const configAlerts = alerts.map((row) => ({
+    platform: row.platform === "teams" ? ("teams" as const) : ("slack" as const),
+    channel: row.channelId,
+    rule: row.rule,
+  }));
+  return formatMetricsConfig(settingsToConfig(settings, admins, sources, configAlerts), header);
 }
 
 export type TargetKey = { metric: string; grain: Grain; department: string | null };

@@ -3,6 +3,7 @@
 // all-or-nothing: one bad fact → 400 naming each (by 0-based `index` for JSON, by
 // `line` for NDJSON) and nothing written. Writes go to the token's workspace.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FactsChanged } from "../../core/alerts/ports.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
 import { importFacts, type RawRow } from "../../core/facts/import-facts.ts";
 import { readNdjsonFacts } from "../../core/facts/read-facts.ts";
@@ -23,6 +24,8 @@ export type IngestDeps = {
   workspaceZone?: (workspaceId: number) => string | Promise<string>;
   metrics?: HttpMetrics;
   logger: Logger;
+  /** told after facts are written (alerts evaluate); its failure never fails the request */
+  onFactsChanged?: FactsChanged;
 };
 
 type Parsed = { rows: RawRow[]; numbering: "index" | "line" };
@@ -136,6 +139,13 @@ export function createIngestRoute(deps: IngestDeps): Route {
         inserted: report.inserted,
         duplicates: report.duplicates,
       });
+      if (report.inserted > 0 && deps.onFactsChanged) {
+        await deps
+          .onFactsChanged(token.workspaceId)
+          .catch((error: unknown) =>
+            deps.logger.error("after-ingest work failed", { workspaceId: token.workspaceId, error: String(error) }),
+          );
+      }
       sendJson(res, 200, { inserted: report.inserted, duplicates: report.duplicates, rejected: 0 });
     },
   };

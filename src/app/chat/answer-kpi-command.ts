@@ -2,6 +2,7 @@
 // `rituals`), or the grammar's command, run by its handler in the table once the table's
 // rules (admins only, read-only for shared answers) allow it.
 import type { KpiAdminStore } from "../../core/admin/ports.ts";
+import type { AlertRuleStore } from "../../core/alerts/ports.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
 import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
 import { checkCommandLength, type KpiCommand, parseKpiCommand } from "../../core/kpi/parse-kpi-command.ts";
@@ -18,6 +19,8 @@ import type { ChatVerb, KnownCaller, KpiAnswer } from "./types.ts";
 export type KpiCommandDeps = {
   kpi: KpiSnapshotDeps;
   admin: KpiAdminStore;
+  /** alert rules (`/kpi alert …`, `/kpi alerts`) */
+  alerts: AlertRuleStore;
   /** verbs other features own (`/kpi digest …`, `/kpi rituals`), tried before the grammar */
   subcommands?: Record<string, ChatVerb>;
   /** how fresh synced numbers are (null without sources): answers that read numbers say so */
@@ -68,7 +71,7 @@ export async function answerKpiCommand(
         "Ask one of them to make the change.",
     );
   }
-  const context: KpiContext = { workspace, caller, settings, kpi, admin: deps.admin, prefix };
+  const context: KpiContext = { workspace, caller, settings, kpi, admin: deps.admin, alerts: deps.alerts, prefix };
   // the table pairs each kind with its handler; TypeScript cannot follow the pairing through the lookup
   const answer = await (handler.run as (command: KpiCommand, context: KpiContext) => Promise<KpiAnswer>)(
     command,

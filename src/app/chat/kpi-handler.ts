@@ -1,5 +1,6 @@
 // What a `/kpi` verb's handler gets and gives. The table of handlers is kpi-handlers.ts.
 import type { KpiAdminStore } from "../../core/admin/ports.ts";
+import type { AlertRuleStore } from "../../core/alerts/ports.ts";
 import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
 import type { KpiCommand } from "../../core/kpi/parse-kpi-command.ts";
 import type { KpiSettings } from "../../core/kpi/types.ts";
@@ -14,6 +15,7 @@ export type KpiContext = {
   settings: KpiSettings;
   kpi: KpiSnapshotDeps;
   admin: KpiAdminStore;
+  alerts: AlertRuleStore;
   /** the command as people type it on the caller's surface */
   prefix: "/kpi" | "kpi";
 };

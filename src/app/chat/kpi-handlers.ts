@@ -2,6 +2,7 @@
 // answer may replay them. Verbs other features own (`digest`, `rituals`) are registered
 // beside this table when the chat layer is built (chat-commands.ts).
 import { AppError, ErrorCode } from "../../core/errors.ts";
+import { answerAlert, answerAlertChange, answerAlerts } from "./kpi-alerts.ts";
 import type { KpiHandlers } from "./kpi-handler.ts";
 import {
   answerCompare,
@@ -26,6 +27,9 @@ export const KPI_HANDLERS: KpiHandlers = {
   member: { admin: true, run: answerMember },
   target: { admin: true, run: answerTarget },
   token: { admin: true, run: answerToken },
+  alert: { run: answerAlert },
+  alertChange: { admin: true, run: answerAlertChange },
+  alerts: { run: answerAlerts },
   invalid: {
     run: async (command) => {
       throw new AppError(ErrorCode.InvalidInput, command.message);

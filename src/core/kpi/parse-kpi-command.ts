@@ -17,7 +17,21 @@ export type KpiCommand =
   | { kind: "target"; metric: string; value: number; percent: boolean; grain: Grain | null; department: string | null }
   | { kind: "member"; userId: string; userName: string | null; department: string }
   | { kind: "token"; name: string }
+  | { kind: "alert"; rule: string }
+  | { kind: "alertChange"; action: AlertAction; id: number }
+  | { kind: "alerts" }
   | { kind: "invalid"; message: string };
+
+/** What an admin may do to an alert rule. */
+export const ALERT_ACTIONS = ["pause", "resume", "delete"] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+const ALERT_ACTION_WORDS: Record<string, AlertAction> = {
+  pause: "pause",
+  resume: "resume",
+  unpause: "resume",
+  delete: "delete",
+  remove: "delete",
+};
 
 export type KpiGrammarContext = {
   /** departments of the workspace, matched by key or name, case-insensitively */
@@ -55,6 +69,7 @@ export const KPI_USAGE = {
   target: "/kpi target METRIC VALUE [GRAIN] [DEPARTMENT]",
   member: "/kpi member @person DEPARTMENT",
   token: "/kpi token NAME",
+  alert: "/kpi alert RULE (e.g. /kpi alert cac above 5000), or /kpi alert pause|resume|delete ID",
 } as const;
 
 const GRAIN_WORDS: Record<string, Grain> = {
@@ -133,6 +148,8 @@ export function parseKpiCommand(text: string, ctx: KpiGrammarContext): KpiComman
     }
     return { kind: "token", name };
   }
+  if (head === "alert") return parseAlert(rest);
+  if (head === "alerts" && rest.length === 0) return { kind: "alerts" };
   if (ctx.looksLikePeriod(allText)) return { kind: "scorecard", period: allText };
   // A department name may be several words ("customer success"): try the longest prefix
   // first, but never more words than the longest department name has.
@@ -198,4 +215,18 @@ function parseMember(rest: string[]): KpiCommand {
   }
   if (department.length === 0) return { kind: "invalid", message: `Which department? ${KPI_USAGE.member}` };
   return { kind: "member", ...mention, department: department.join(" ") };
+}
+
+function parseAlert(rest: string[]): KpiCommand {
+  if (rest.length === 0) return { kind: "invalid", message: `Give a rule. ${KPI_USAGE.alert}` };
+  const action = ALERT_ACTION_WORDS[rest[0]?.toLowerCase() ?? ""];
+  if (!action) return { kind: "alert", rule: rest.join(" ") };
+  const id = Number((rest[1] ?? "").replace(/^#/, ""));
+  if (rest.length !== 2 || !Number.isSafeInteger(id) || id < 1) {
+    return {
+      kind: "invalid",
+      message: `Name the rule by its number, as \`/kpi alerts\` lists it: /kpi alert ${action} 3`,
+    };
+  }
+  return { kind: "alertChange", action, id };
 }

@@ -306,6 +306,7 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
     `\`${kpi} join DEPARTMENT\`: place yourself in a department`,
     `\`${kpi} digest subscribe|unsubscribe|list|preview\`: the weekly alignment digest in this channel`,
     `\`${kpi} rituals\`: open and decided rituals`,
+    `\`${kpi} alert RULE\`: alert this channel, e.g. \`${kpi} alert cac above 5000\`; \`${kpi} alerts\` lists its rules`,
   ];
   const pulses = [
     `\`${pulse} "QUESTION" [48h] [#tag] [named]\`: a 1–5 pulse question, previewed to you first with Post and Cancel (\`${pulse} post\`, \`${pulse} cancel\`)`,
@@ -317,6 +318,7 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
     `\`${kpi} target METRIC VALUE [GRAIN] [DEPARTMENT]\``,
     `\`${kpi} member @user DEPARTMENT\``,
     `\`${kpi} token NAME\``,
+    `\`${kpi} alert pause|resume|delete ID\``,
   ];
   return makeMessage(
     [

@@ -89,7 +89,7 @@ describe("tandem.config.yaml validation", () => {
     expect(printed).toContain("  - { metric: cac, grain: month, value: 1300 }");
     expect(printed).toContain("  csat: { owners: [ customer_success, product ] }");
     expect(configOf(printed)).toEqual(config);
-    expect(settingsToConfig(configToSettings(config), config.admins)).toEqual(config);
+    expect(settingsToConfig(configToSettings(config), config.admins, [], config.alerts)).toEqual(config);
   });
 
   it("takes the currency as an ISO 4217 code in any case, and the pulse minimum from 3", () => {
@@ -157,7 +157,7 @@ describe("tandem.config.yaml validation", () => {
 
     it("names an unknown top-level key and the closest known one", () => {
       expect(errorsOf("version: 1\ntarget: []\n")).toEqual([
-        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, currency, pulse_min_group_size, departments, metrics, custom_metrics, targets, admins, sources",
+        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, currency, pulse_min_group_size, departments, metrics, custom_metrics, targets, admins, sources, alerts",
       ]);
     });
   });

@@ -2,7 +2,7 @@
 // document. All-or-nothing unless --skip-invalid; every bad row is named on stderr.
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
-import { chosenWorkspace, openContext } from "../../../app/context.ts";
+import { type AppContext, chosenWorkspace, openContext } from "../../../app/context.ts";
 import { AppError, ErrorCode, isAppError } from "../../../core/errors.ts";
 import { type ImportReport, importFacts, type RawRow } from "../../../core/facts/import-facts.ts";
 import { readFacts } from "../../../core/facts/read-facts.ts";
@@ -94,52 +94,70 @@ export function printReport(
   }
 }
 
-export const importCommand: CliCommand = {
-  name: "import",
-  usage: USAGE,
-  summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
-  async run(args, io) {
-    const options = parseImportArgs(args);
-    const size = options.file === "-" ? null : await checkReadable(options.file);
-    const nothing =
-      size === null ? "standard input holds no facts" : `${options.file} ${size === 0 ? "is empty" : "holds no facts"}`;
-    const rows = await rowsOf(options.file);
-    const waitMs = options.waitSeconds * 1000;
-    const ctx = await openContext({ writeWaitMs: waitMs });
-    try {
-      const workspace = await chosenWorkspace(ctx, options.workspaceId);
-      // One writer at a time (SQLite), or one per external_id (PostgreSQL's row locks): a
-      // second import waits for the first, saying so once, for at most --wait seconds.
-      const busyMessage = `another import is still writing to this database (waited ${options.waitSeconds} s); try again when it has finished, or give it longer with --wait SECONDS`;
-      const wait = {
-        waitMs,
-        busyMessage,
-        ...(waitMs > 0
-          ? {
-              onWait: () =>
-                io.err(
-                  `tandem: another import (or another Tandem process) is writing to this database; waiting up to ${options.waitSeconds} s for it to finish…`,
-                ),
-            }
-          : {}),
-      };
-      const report = await importFacts(
-        rows,
-        // The CLI is the bulk path: straight through the driver on SQLite (see fact-repository.ts).
-        {
-          sink: createFactSink(ctx.db, workspace.id, { origin: "import", via: "driver", wait }),
-          zone: workspace.timezone,
-        },
-        { skipInvalid: options.skipInvalid },
-      ).catch((error: unknown) => {
-        if (isAppError(error) && error.code === ErrorCode.Unavailable)
-          throw new AppError(ErrorCode.Unavailable, busyMessage, error.details);
-        throw error;
-      });
-      printReport(report, io, options.skipInvalid, nothing);
-      return report.committed ? 0 : 1;
-    } finally {
-      await ctx.close();
-    }
-  },
+export type ImportCommandOptions = {
+  /** told after facts are committed (alerts: the serving process evaluates them) */
+  onFactsChanged?: (ctx: AppContext, workspaceId: number) => Promise<void>;
 };
+
+export const importCommand: CliCommand = importCommandWith();
+
+export function importCommandWith(hooks: ImportCommandOptions = {}): CliCommand {
+  return {
+    name: "import",
+    usage: USAGE,
+    summary: "load facts from CSV or NDJSON (all-or-nothing unless --skip-invalid)",
+    async run(args, io) {
+      const options = parseImportArgs(args);
+      const size = options.file === "-" ? null : await checkReadable(options.file);
+      const nothing =
+        size === null
+          ? "standard input holds no facts"
+          : `${options.file} ${size === 0 ? "is empty" : "holds no facts"}`;
+      const rows = await rowsOf(options.file);
+      const waitMs = options.waitSeconds * 1000;
+      const ctx = await openContext({ writeWaitMs: waitMs });
+      try {
+        const workspace = await chosenWorkspace(ctx, options.workspaceId);
+        // One writer at a time (SQLite), or one per external_id (PostgreSQL's row locks): a
+        // second import waits for the first, saying so once, for at most --wait seconds.
+        const busyMessage = `another import is still writing to this database (waited ${options.waitSeconds} s); try again when it has finished, or give it longer with --wait SECONDS`;
+        const wait = {
+          waitMs,
+          busyMessage,
+          ...(waitMs > 0
+            ? {
+                onWait: () =>
+                  io.err(
+                    `tandem: another import (or another Tandem process) is writing to this database; waiting up to ${options.waitSeconds} s for it to finish…`,
+                  ),
+              }
+            : {}),
+        };
+        const report = await importFacts(
+          rows,
+          // The CLI is the bulk path: straight through the driver on SQLite (see fact-repository.ts).
+          {
+            sink: createFactSink(ctx.db, workspace.id, { origin: "import", via: "driver", wait }),
+            zone: workspace.timezone,
+          },
+          { skipInvalid: options.skipInvalid },
+        ).catch((error: unknown) => {
+          if (isAppError(error) && error.code === ErrorCode.Unavailable)
+            throw new AppError(ErrorCode.Unavailable, busyMessage, error.details);
+          throw error;
+        });
+        printReport(report, io, options.skipInvalid, nothing);
+        if (report.committed && report.inserted > 0 && hooks.onFactsChanged) {
+          await hooks
+            .onFactsChanged(ctx, workspace.id)
+            .catch((error: unknown) =>
+              io.err(`tandem: the facts are written, but alerts were not told: ${String(error)}`),
+            );
+        }
+        return report.committed ? 0 : 1;
+      } finally {
+        await ctx.close();
+      }
+    },
+  };
+}

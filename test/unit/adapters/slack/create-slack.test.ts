@@ -7,6 +7,7 @@ import type { AppContext } from "../../../../src/app/context.ts";
 import { kpiDeps } from "../../../../src/app/kpi.ts";
 import { parseEnv } from "../../../../src/config/env.ts";
 import { createLogger } from "../../../../src/core/logger.ts";
+import { createAlertRuleStore } from "../../../../src/store/alert-rules.ts";
 import { createKpiAdminStore } from "../../../../src/store/kpi-admin.ts";
 
 function context(vars: Record<string, string>): AppContext {
@@ -28,7 +29,13 @@ function slackFor(vars: Record<string, string>) {
   const admin = createKpiAdminStore(ctx.db.prisma);
   return createSlack(ctx, {
     kpi,
-    chat: createChatCommands({ workspace: ctx.workspace, logger: ctx.logger, kpi, admin }),
+    chat: createChatCommands({
+      workspace: ctx.workspace,
+      logger: ctx.logger,
+      kpi,
+      admin,
+      alerts: createAlertRuleStore(ctx.db),
+    }),
   });
 }
 

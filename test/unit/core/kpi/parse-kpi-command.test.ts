@@ -133,4 +133,17 @@ describe("the cap on a command's length", () => {
     expect(text.length).toBe(1_000);
     expect(parse(text)).toEqual({ kind: "department", department: "customer_success", period: "2026-09" });
   });
+
+  it("reads alert rules, the admin's changes to them and the list", () => {
+    expect(parse("alert cac above 5000")).toEqual({ kind: "alert", rule: "cac above 5000" });
+    expect(parse("alerts")).toEqual({ kind: "alerts" });
+    expect(parse("alert pause 3")).toEqual({ kind: "alertChange", action: "pause", id: 3 });
+    expect(parse("alert resume #3")).toEqual({ kind: "alertChange", action: "resume", id: 3 });
+    expect(parse("alert remove 3")).toEqual({ kind: "alertChange", action: "delete", id: 3 });
+    expect(parse("alert delete three")).toMatchObject({
+      kind: "invalid",
+      message: expect.stringMatching(/by its number/),
+    });
+    expect(parse("alert")).toMatchObject({ kind: "invalid", message: expect.stringMatching(/Give a rule/) });
+  });
 });
