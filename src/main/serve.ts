@@ -136,7 +136,10 @@ export async function startServer(
   const metrics = createMetrics();
   const host = options.host ?? bindHost(ctx.env);
   const access = teamsAccess(ctx.env, host);
-  const { chat, messengers, teams, slack, pulseActions, alerts } = createSurfaces(ctx, { metrics, teamsAccess: access });
+  const { chat, messengers, teams, slack, pulseActions, alerts } = createSurfaces(ctx, {
+    metrics,
+    teamsAccess: access,
+  });
   ctx.logger.info("pulse answers keyed", { source: chat.pulses.keySource });
 
   const routes: Route[] = [
