@@ -28,12 +28,15 @@ import { openRituals, pulseJob } from "../app/pulse.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
+import { tellAdminsOnTransition } from "../core/sources/failure-notice.ts";
+import { loadAdminRecipients } from "../store/admin-recipients.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type AlertServices, createAlertServices } from "./alert-job.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
 import { outcomeJob } from "./outcome-job.ts";
+import { sourcesJob } from "./sources-job.ts";
 
 export type RunningServer = {
   port: number;
@@ -158,6 +161,13 @@ export async function startServer(
   await slack?.start();
 
   const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
+  const sources = sourcesJob(ctx, {
+    afterSync: tellAdminsOnTransition({
+      messenger: routeMessenger(messengers),
+      admins: (workspaceId) => loadAdminRecipients(ctx.db.prisma, workspaceId),
+      logger: ctx.logger,
+    }),
+  });
   if (options.scheduler !== false) {
     scheduler.add(
       "digests",
@@ -192,6 +202,7 @@ export async function startServer(
         },
       }),
     );
+    scheduler.add("sources", sources.job);
     // after every facts change (whichever process wrote them) and at least hourly
     scheduler.add("alerts", alerts.job);
     // the first tick catches up on runs missed while Tandem was down
@@ -212,6 +223,7 @@ export async function startServer(
     chat: chat.commands,
     stop: async () => {
       await scheduler.stop();
+      await sources.idle();
       await pulseActions.idle();
       await alerts.idle();
       await slack?.stop();

@@ -47,6 +47,10 @@ export function createSourceStore(db: Database): SourceStore {
       const rows = await db.prisma.source.findMany({ where: { workspaceId }, orderBy: { name: "asc" } });
       return rows.map(toState);
     },
+    async listAll() {
+      const rows = await db.prisma.source.findMany({ orderBy: [{ workspaceId: "asc" }, { name: "asc" }] });
+      return rows.map(toState);
+    },
     async get(workspaceId, name) {
       const row = await db.prisma.source.findUnique({ where: { workspaceId_name: { workspaceId, name } } });
       return row === null ? null : toState(row);

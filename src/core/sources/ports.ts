@@ -36,6 +36,8 @@ export type SyncClaim = { holder: string; leaseMs: number; nowMs: () => number }
 
 export type SourceStore = {
   list(workspaceId: number): Promise<SourceState[]>;
+  /** every workspace's sources (the scheduler's round) */
+  listAll(): Promise<SourceState[]>;
   get(workspaceId: number, name: string): Promise<SourceState | null>;
   /** Compare-and-set: true when `holder` now holds the source (free, expired, or already its own). */
   claim(source: SourceRef, claim: SyncClaim): Promise<boolean>;
