@@ -242,7 +242,14 @@ describe.skipIf(!process.env.TEST_POSTGRES_URL)("two tandem serve replicas on on
     // both replicas have ticked at the due minute once they have both ticked at the next one
     const db = await openDatabase(url, { migrate: false });
     try {
-      const run = await db.prisma.digestRun.findFirstOrThrow({ where: { subscription: { channelId: "C0DIGEST" } } });
+      // the run is marked posted after the chart upload that follows the message
+      const where = { subscription: { channelId: "C0DIGEST" } };
+      const deadline = Date.now() + 60_000;
+      let run = await db.prisma.digestRun.findFirstOrThrow({ where });
+      while (run.status === "claimed" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        run = await db.prisma.digestRun.findFirstOrThrow({ where });
+      }
       expect(run.status).toBe("posted");
       const afterDue = digestDue.at.getTime() + 60_000;
       await fake.waitFor(
