@@ -33,7 +33,7 @@ export async function loadDemo(ctx: DemoContext): Promise<{ inserted: number; du
   const facts = generateDemoFacts({ endMs: ctx.clock.now().getTime() });
   const result = await importFacts(
     numbered(facts),
-    { sink: createFactSink(ctx.db, ctx.workspace.id), zone: ctx.workspace.timezone },
+    { sink: createFactSink(ctx.db, ctx.workspace.id, { origin: "demo" }), zone: ctx.workspace.timezone },
     { skipInvalid: false },
   );
   // The generator's facts are valid by construction (its tests check each one); a

@@ -6,6 +6,7 @@ import { type Message, makeMessage } from "../core/messages/model.ts";
 import type { Platform } from "../core/platform.ts";
 import { closePulse, pulseResults } from "../core/pulse/close-pulse.ts";
 import { createPulse, quickPulseSpec, templateSpec } from "../core/pulse/create-pulse.ts";
+import { cancelDraft, type DraftRequest, latestDraft, postDraft } from "../core/pulse/draft-pulse.ts";
 import { formatWhen, note } from "../core/pulse/messages.ts";
 import { parsePulseCommand } from "../core/pulse/parse-pulse-command.ts";
 import type { PulseDeps } from "../core/pulse/ports.ts";
@@ -13,6 +14,7 @@ import { recordAnswer } from "../core/pulse/record-answer.ts";
 import { TEMPLATES } from "../core/pulse/templates.ts";
 import type { Pulse } from "../core/pulse/types.ts";
 import type { WorkspaceRow } from "../store/workspaces.ts";
+import { answerSlip, answerVote } from "./pulse-guidance.ts";
 
 export type PulseCaller = {
   workspace: WorkspaceRow;
@@ -23,7 +25,7 @@ export type PulseCaller = {
   isAdmin(): Promise<boolean>;
 };
 
-function help(prefix: string): Message {
+function help(prefix: string, platform: Platform): Message {
   return makeMessage(
     [
       { type: "header", text: "Pulse surveys" },
@@ -34,12 +36,20 @@ function help(prefix: string): Message {
           `\`${prefix} "QUESTION" 48h #communication named\`: options: how long, a tag, not anonymous`,
           `\`${prefix} handoff\`: the reciprocal lead hand-off pulse (\`${prefix} templates\` lists them all)`,
           `\`${prefix}\` alone: the full form (Slack), up to 5 questions, weekly repeats`,
-          `\`${prefix} close [NUMBER]\`, \`${prefix} results [NUMBER]\`, \`${prefix} list\`, \`${prefix} stop [NUMBER]\` (weekly repeats)`,
+          `Every new pulse is first shown only to you, with Post and Cancel (typed: \`${prefix} post\`, \`${prefix} cancel\`)`,
+          `\`${prefix} close [NUMBER]\`: close the open pulse now and post its results`,
+          `\`${prefix} results [NUMBER]\`: the results of the last closed pulse, shown to you`,
+          `\`${prefix} list\`: the open and scheduled pulses here; \`${prefix} stop [NUMBER]\`: stop weekly repeats`,
+          `\`${prefix} answer NUMBER QUESTION ANSWER\`: answer by typing (\`${prefix} answer 12 1 4\`)`,
         ].join("\n"),
       },
       {
         type: "context",
-        text: "Pulses are anonymous unless you say `named`: nobody, admins included, can see who answered what.",
+        text: `Pulses are anonymous unless you say \`named\`: nobody, admins included, can see who answered what.${
+          platform === "local"
+            ? " At this console, `vote 4` answers the open pulse as you and `as NAME 4` as someone else, to try anonymity and group minimums."
+            : ""
+        }`,
       },
     ],
     { visibility: "private" },
@@ -67,6 +77,7 @@ async function findPulse(
   pulseId: number | null,
   statuses: Pulse["status"][],
   what: string,
+  hint = "",
 ): Promise<Pulse> {
   if (pulseId !== null) {
     const pulse = await deps.store.get(pulseId);
@@ -75,7 +86,7 @@ async function findPulse(
   }
   const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: caller.channelId, statuses };
   const pulse = await deps.store.latestInChannel(where);
-  if (!pulse) throw new AppError(ErrorCode.NotFound, `There is no ${what} pulse in this channel.`);
+  if (!pulse) throw new AppError(ErrorCode.NotFound, `There is no ${what} pulse in this channel.${hint}`);
   return pulse;
 }
 
@@ -84,6 +95,34 @@ async function mayManage(caller: PulseCaller, pulse: Pulse, verb: string): Promi
   throw new AppError(
     ErrorCode.Forbidden,
     `Only the person who created pulse #${pulse.id}, or an admin, can ${verb} it.`,
+  );
+}
+
+/** What a person asking for results can do when no pulse here has closed yet. */
+async function noResultsHint(deps: PulseDeps, caller: PulseCaller, prefix: string): Promise<string> {
+  const where = { workspaceId: caller.workspace.id, platform: caller.platform, channelId: caller.channelId };
+  const open = await deps.store.latestInChannel({ ...where, statuses: ["open"] });
+  if (open) {
+    return ` Pulse #${open.id} is still open until ${formatWhen(open.closesAt, caller.workspace.timezone)}: close the open pulse with \`${prefix} close\` to see its results now.`;
+  }
+  return ` Ask one with \`${prefix} "QUESTION"\`, then close it with \`${prefix} close\` (or let it close on its own) to see results.`;
+}
+
+/** A draft's Post or Cancel, typed or clicked: what its author is told. */
+export async function answerDraft(
+  deps: PulseDeps,
+  verb: "post" | "cancel",
+  request: DraftRequest,
+  options: { prefix: string; zone: string },
+): Promise<Message> {
+  if (verb === "cancel") return cancelDraft(deps, request);
+  const outcome = await postDraft(deps, request);
+  if (!outcome.posted) return outcome.message;
+  const { created } = outcome;
+  // without a messenger (the console) the pulse itself is the answer
+  if (!created.posted) return created.message;
+  return note(
+    `Pulse #${created.pulse.id} is posted. It closes ${formatWhen(created.pulse.closesAt, options.zone)}; \`${options.prefix} close\` closes it sooner.`,
   );
 }
 
@@ -106,7 +145,7 @@ export async function handlePulseText(
   switch (command.kind) {
     case "form":
     case "help":
-      return help(prefix);
+      return help(prefix, caller.platform);
     case "templates":
       return templatesMessage(prefix);
     case "invalid":
@@ -121,14 +160,38 @@ export async function handlePulseText(
         command.kind === "ask"
           ? quickPulseSpec(command.question, { ...options, ...(command.tag ? { tag: command.tag } : {}) })
           : templateSpec(command.key, options);
-      const created = await createPulse(deps, { ...base, spec });
-      if (!created.posted) return created.message;
-      return note(
-        `Pulse #${created.pulse.id} is posted. It closes ${formatWhen(created.pulse.closesAt, zone)}; \`${prefix} close\` closes it sooner.`,
-      );
+      return (await createPulse(deps, { ...base, spec }, { draft: true, prefix })).message;
     }
+    case "post":
+    case "cancel": {
+      const draft = command.pulseId ?? (await latestDraft(deps, { ...base, userId: caller.userId }))?.id ?? null;
+      if (draft === null) {
+        throw new AppError(
+          ErrorCode.NotFound,
+          `You have no pulse waiting to be posted in this channel. Ask one with \`${prefix} "QUESTION"\`.`,
+        );
+      }
+      const request = {
+        pulseId: draft,
+        workspaceId: caller.workspace.id,
+        platform: caller.platform,
+        userId: caller.userId,
+      };
+      return answerDraft(deps, command.kind, request, { prefix, zone });
+    }
+    case "vote":
+      return answerVote(command.values, caller, deps, prefix);
+    case "slip":
+      return answerSlip(command, text, caller, deps, prefix);
     case "close": {
-      const pulse = await findPulse(deps, caller, command.pulseId, ["open"], "open");
+      const pulse = await findPulse(
+        deps,
+        caller,
+        command.pulseId,
+        ["open"],
+        "open",
+        ` \`${prefix} list\` shows the pulses here; \`${prefix} results\` the last closed one's results.`,
+      );
       await mayManage(caller, pulse, "close");
       const outcome = await closePulse(deps, { pulseId: pulse.id, actor: `${caller.platform}:${caller.userId}` });
       if (!outcome.closed) return note(`Pulse #${pulse.id} is already closed.`);
@@ -137,7 +200,14 @@ export async function handlePulseText(
         : outcome.message;
     }
     case "results": {
-      const pulse = await findPulse(deps, caller, command.pulseId, ["closed"], "closed");
+      const pulse = await findPulse(
+        deps,
+        caller,
+        command.pulseId,
+        ["closed"],
+        "closed",
+        await noResultsHint(deps, caller, prefix),
+      );
       const results = await pulseResults(deps, pulse.id);
       if (!results)
         return note(

@@ -68,6 +68,9 @@ export const EnvSchema = z.object({
       .max(24 * 31)
       .default(24),
   ),
+  /** the plain text of GET /privacy and GET /terms (the pages the Teams package links to) */
+  TANDEM_PRIVACY_TEXT: optionalString,
+  TANDEM_TERMS_TEXT: optionalString,
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
 export type Env = z.infer<typeof EnvSchema>;

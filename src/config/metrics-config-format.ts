@@ -12,6 +12,7 @@ const SECTION_COMMENTS: Record<string, string> = {
   custom_metrics: " Metrics computed by a formula over other metrics.",
   targets: " Percent targets are fractions: 35% is written 0.35. No department = the whole company.",
   admins: " Chat user ids allowed to run admin commands, besides workspace admins.",
+  sources: " Systems Tandem keeps facts in step with (docs/sources.md); secrets only as environment variable names.",
 };
 
 export function formatMetricsConfig(config: MetricsConfig, header: string[] = []): string {
@@ -42,6 +43,7 @@ export function formatMetricsConfig(config: MetricsConfig, header: string[] = []
       ...(target.department !== null ? { department: target.department } : {}),
     })),
     admins: config.admins,
+    ...(config.sources.length > 0 ? { sources: config.sources } : {}),
   };
   const doc = new Document(plain);
   if (header.length > 0) doc.commentBefore = header.map((line) => ` ${line}`).join("\n");

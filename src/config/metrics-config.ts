@@ -15,6 +15,7 @@ import {
 } from "../core/kpi/types.ts";
 import { MIN_GROUP_SIZE } from "../core/pulse/types.ts";
 import { checkReferences, suggestion } from "./metrics-config-checks.ts";
+import { fromSourceDefinition, type SourceDefinition, SourcesSchema, sourceKeys } from "./sources-config.ts";
 
 export const DEPARTMENT_KEY = /^[a-z0-9_-]+$/;
 export const METRIC_KEY = /^[a-z][a-z0-9_]*$/;
@@ -111,6 +112,7 @@ export const MetricsConfigSchema = z
       .default({}),
     targets: z.array(TargetSchema).default([]),
     admins: z.array(textSchema("an admin id")).default([]),
+    sources: SourcesSchema,
   })
   .strict()
   // Cross-references run even when parts of the file are malformed, so one pass lists every error.
@@ -234,6 +236,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "custom_metrics",
     "targets",
     "admins",
+    "sources",
   ],
   metrics: ["name", "description", "owners"],
   custom_metrics: ["name", "description", "formula", "unit", "better", "owners"],
@@ -245,7 +248,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: Path; mes
   const value = valueAt(raw, path);
   switch (issue.code) {
     case "unrecognized_keys": {
-      const known = KNOWN_KEYS[path.length === 0 ? "" : String(path[0])] ?? [];
+      const known =
+        path[0] === "sources" && path.length === 2
+          ? sourceKeys((valueAt(raw, path) as { kind?: unknown } | undefined)?.kind)
+          : (KNOWN_KEYS[path.length === 0 ? "" : String(path[0])] ?? []);
       return issue.keys.map((key) => {
         const close = suggestion(key, known);
         return {
@@ -405,7 +411,11 @@ export function configToSettings(config: MetricsConfig): KpiSettings {
 }
 
 /** The config file that declares these settings (for `tandem config export`). */
-export function settingsToConfig(settings: KpiSettings, admins: string[]): MetricsConfig {
+export function settingsToConfig(
+  settings: KpiSettings,
+  admins: string[],
+  sources: SourceDefinition[] = [],
+): MetricsConfig {
   return {
     version: 1,
     gross_margin: settings.grossMargin,
@@ -437,5 +447,6 @@ export function settingsToConfig(settings: KpiSettings, admins: string[]): Metri
     ),
     targets: settings.targets.map((target) => ({ ...target })),
     admins: [...admins],
+    sources: sources.map(fromSourceDefinition),
   };
 }

@@ -29,6 +29,12 @@ export type KpiSettingsSource = {
   load(workspaceId: number): Promise<import("./kpi/types.ts").KpiSettings>;
 };
 
+/**
+ * Who wrote a fact: a hand import, the ingest API, the demo data set, or a source
+ * (`source:<name>`). A source mirrors, and so may remove, only facts of its own origin.
+ */
+export type FactOrigin = "import" | "ingest" | "demo" | `source:${string}`;
+
 /** Writes validated facts in one transaction (src/store/fact-repository.ts implements it). */
 export type FactSink = {
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */

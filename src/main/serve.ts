@@ -8,6 +8,7 @@ import type { CliCommand } from "../adapters/cli/io.ts";
 import { runConsole } from "../adapters/console/console.ts";
 import { healthRoutes } from "../adapters/http/health.ts";
 import { createIngestRoute } from "../adapters/http/ingest.ts";
+import { legalPageRoutes } from "../adapters/http/legal-pages.ts";
 import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
 import { createHttpServer, type Route } from "../adapters/http/server.ts";
 import { createScheduler } from "../adapters/scheduler/scheduler.ts";
@@ -85,7 +86,7 @@ export function createSurfaces(
     ...(options.admin ? { admin: options.admin } : {}),
     ...(options.secret ? { secret: options.secret } : {}),
   });
-  const pulseActions = createPulseCardActions(chat.pulses);
+  const pulseActions = createPulseCardActions(chat.pulses, ctx.workspace.id);
   const teams = createTeams(ctx, teamsBot, {
     chat: chat.commands,
     onCardAction: pulseActions.handle,
@@ -111,6 +112,7 @@ export async function startServer(
 
   const routes: Route[] = [
     ...healthRoutes({ db: ctx.db, metrics, startedAt: ctx.clock.now() }),
+    ...legalPageRoutes(ctx.env),
     createIngestRoute({ db: ctx.db, metrics, logger: ctx.logger }),
     teams.route,
     ...(slack?.routes ?? []),

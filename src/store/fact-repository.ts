@@ -21,29 +21,31 @@
 //   (busy.ts).
 import BetterSqlite3 from "better-sqlite3";
 import type { Fact } from "../core/facts/fact.ts";
-import type { FactSink, FactWriter } from "../core/ports.ts";
+import type { FactOrigin, FactSink, FactWriter } from "../core/ports.ts";
 import { retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS, type WaitOptions } from "./busy.ts";
 import { type Database, type Db, sqlitePath } from "./database.ts";
 
-const COLUMNS = "workspace_id, occurred_ms, kind, entity_id, value, channel, department, segment, external_id";
+const COLUMNS =
+  "workspace_id, origin, occurred_ms, kind, entity_id, value, channel, department, segment, external_id, record";
 const ON_CONFLICT = "ON CONFLICT (workspace_id, external_id) DO NOTHING";
 
 // `WHERE true` is SQLite's required disambiguation for INSERT … SELECT … ON CONFLICT.
 const SQLITE_JSON_INSERT = `INSERT INTO facts (${COLUMNS})
-  SELECT ?, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7
+  SELECT ?, ?, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8
   FROM json_each(jsonb(?)) WHERE true ${ON_CONFLICT}`;
 const POSTGRES_JSON_INSERT = `INSERT INTO facts (${COLUMNS})
-  SELECT $1, (e->>0)::bigint, e->>1, e->>2, (e->>3)::double precision, e->>4, e->>5, e->>6, e->>7
-  FROM jsonb_array_elements($2::jsonb) AS e ${ON_CONFLICT}`;
-const SQLITE_ROW_INSERT = `INSERT INTO facts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${ON_CONFLICT}`;
+  SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, (e->>3)::double precision, e->>4, e->>5, e->>6, e->>7, e->>8
+  FROM jsonb_array_elements($3::jsonb) AS e ${ON_CONFLICT}`;
+const SQLITE_ROW_INSERT = `INSERT INTO facts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ${ON_CONFLICT}`;
 
 // Larger batches no longer pay off per row and only hold more memory.
-const MAX_JSON_BATCH = 5000;
+export const MAX_JSON_BATCH = 5000;
 // An import may legitimately run for many minutes; Prisma's default is 5 s.
 const TRANSACTION_TIMEOUT_MS = 60 * 60 * 1000;
 const TRANSACTION_MAX_WAIT_MS = 30_000;
 
-function tuple(fact: Fact): unknown[] {
+/** One fact as a row of the JSON insert; `record` is the source record it follows, if any. */
+export function factTuple(fact: Fact, record: string | null = null): unknown[] {
   return [
     fact.occurredMs,
     fact.kind,
@@ -53,30 +55,38 @@ function tuple(fact: Fact): unknown[] {
     fact.department,
     fact.segment,
     fact.externalId,
+    record,
   ];
 }
 
+/** The JSON insert of one batch: parameters are (workspace id, origin, JSON array of factTuple rows). */
+export function jsonInsertSql(dialect: Database["dialect"]): string {
+  return dialect === "sqlite" ? SQLITE_JSON_INSERT : POSTGRES_JSON_INSERT;
+}
+
 export type FactSinkOptions = {
+  /** who writes: "import", "ingest" or "demo" (a source writes through src/store/source-facts.ts) */
+  origin: FactOrigin;
   /** "driver": SQLite only, through better-sqlite3 directly (bulk CLI imports); default "prisma" */
   via?: "prisma" | "driver";
   /** the driver's wait for another writer's lock (default: 30 s, silently) */
   wait?: WaitOptions;
 };
 
-export function createFactSink(db: Database, workspaceId: number, options: FactSinkOptions = {}): FactSink {
+export function createFactSink(db: Database, workspaceId: number, options: FactSinkOptions): FactSink {
   if (options.via === "driver" && db.dialect === "sqlite" && sqlitePath(db.url) !== ":memory:")
-    return driverSink(sqlitePath(db.url), workspaceId, options.wait ?? { waitMs: 30_000 });
-  return prismaSink(db, workspaceId);
+    return driverSink(sqlitePath(db.url), workspaceId, options.origin, options.wait ?? { waitMs: 30_000 });
+  return prismaSink(db, workspaceId, options.origin);
 }
 
-function prismaSink(db: Database, workspaceId: number): FactSink {
-  const sql = db.dialect === "sqlite" ? SQLITE_JSON_INSERT : POSTGRES_JSON_INSERT;
+function prismaSink(db: Database, workspaceId: number, origin: FactOrigin): FactSink {
+  const sql = jsonInsertSql(db.dialect);
   const writerFor = (tx: Pick<Db, "$executeRawUnsafe">): FactWriter => ({
     async insert(facts) {
       let inserted = 0;
       for (let start = 0; start < facts.length; start += MAX_JSON_BATCH) {
-        const json = JSON.stringify(facts.slice(start, start + MAX_JSON_BATCH).map(tuple));
-        inserted += await tx.$executeRawUnsafe(sql, workspaceId, json);
+        const json = JSON.stringify(facts.slice(start, start + MAX_JSON_BATCH).map((fact) => factTuple(fact)));
+        inserted += await tx.$executeRawUnsafe(sql, workspaceId, origin, json);
       }
       return { inserted };
     },
@@ -90,7 +100,7 @@ function prismaSink(db: Database, workspaceId: number): FactSink {
   };
 }
 
-function driverSink(file: string, workspaceId: number, wait: WaitOptions): FactSink {
+function driverSink(file: string, workspaceId: number, origin: FactOrigin, wait: WaitOptions): FactSink {
   return {
     async transaction(fn) {
       const connection = new BetterSqlite3(file);
@@ -104,6 +114,7 @@ function driverSink(file: string, workspaceId: number, wait: WaitOptions): FactS
             for (const fact of facts) {
               inserted += statement.run(
                 workspaceId,
+                origin,
                 fact.occurredMs,
                 fact.kind,
                 fact.entityId,

@@ -97,16 +97,32 @@ WHERE workspace_id = ? AND kind = 'spend' AND occurred_ms >= ? AND occurred_ms <
   AND department IN ('marketing', 'sales')
 GROUP BY department, COALESCE(channel, 'unknown')`;
 
-// a = sum of answers, b = answers
+// Per pulse first: anonymity minimums count people, and one person answers several
+// questions. a = sum of answers, b = answers, c = the fewest people behind them in any
+// one pulse; the '' label carries that fewest for all departments together.
 const COLLABORATION_BY_DEPARTMENT = `
-SELECT 'collaboration' AS part, COALESCE(r.department, 'unknown') AS label, ${real("SUM(r.value)")} AS a,
-  ${real("COUNT(*)")} AS b, ${real("0")} AS c, ${real("0")} AS d
-FROM pulses p
-JOIN pulse_questions q ON q.pulse_id = p.id
-JOIN pulse_responses r ON r.question_id = q.id
-WHERE p.workspace_id = ? AND p.status = 'closed' AND p.closed_ms >= ? AND p.closed_ms < ?
-  AND q.tag = 'collaboration' AND r.value IS NOT NULL
-GROUP BY COALESCE(r.department, 'unknown')`;
+WITH answers AS MATERIALIZED (
+  SELECT p.id AS pulse_id, COALESCE(r.department, 'unknown') AS label, r.value, r.respondent_key
+  FROM pulses p
+  JOIN pulse_questions q ON q.pulse_id = p.id
+  JOIN pulse_responses r ON r.question_id = q.id
+  WHERE p.workspace_id = ? AND p.status = 'closed' AND p.closed_ms >= ? AND p.closed_ms < ?
+    AND q.tag = 'collaboration' AND r.value IS NOT NULL
+),
+per_pulse AS (
+  SELECT pulse_id, label, SUM(value) AS total, COUNT(*) AS answered, COUNT(DISTINCT respondent_key) AS people
+  FROM answers GROUP BY pulse_id, label
+),
+pulse_people AS (
+  SELECT pulse_id, COUNT(DISTINCT respondent_key) AS people FROM answers GROUP BY pulse_id
+)
+SELECT 'collaboration' AS part, label, ${real("SUM(total)")} AS a, ${real("SUM(answered)")} AS b,
+  ${real("MIN(people)")} AS c, ${real("0")} AS d
+FROM per_pulse GROUP BY label
+UNION ALL
+SELECT 'collaboration_people' AS part, '' AS label, ${real("0")} AS a, ${real("0")} AS b,
+  ${real("MIN(people)")} AS c, ${real("0")} AS d
+FROM pulse_people`;
 
 // a = people asked, b = respondents
 const PARTICIPATION = `
@@ -256,7 +272,10 @@ export function assembleMeasures(totals: Row, rows: Row[]): Measures {
       case "collaboration":
         m.collaborationSum += a;
         m.collaborationCount += b;
-        m.collaborationByDepartment[label] = { sum: a, count: b };
+        m.collaborationByDepartment[label] = { sum: a, count: b, people: c };
+        break;
+      case "collaboration_people":
+        m.collaborationPeople = c;
         break;
       case "participation":
         m.pulseAsked = a;

@@ -8,6 +8,7 @@
 import { configToSettings, DIRECTIONS, type MetricsConfig, settingsToConfig, UNITS } from "../config/metrics-config.ts";
 import { checkReferences } from "../config/metrics-config-checks.ts";
 import { formatMetricsConfig } from "../config/metrics-config-format.ts";
+import { toSourceDefinition } from "../config/sources-config.ts";
 import type { ValueNotation } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { buildCatalog } from "../core/kpi/catalog.ts";
@@ -26,6 +27,7 @@ import type { KpiSettingsSource } from "../core/ports.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Db } from "./database.ts";
 import { minGroupSizeFrom } from "./pulses.ts";
+import { applySources, loadSourceDefinitions } from "./sources.ts";
 
 export type ApplyReport = {
   documentId: number;
@@ -39,6 +41,9 @@ export type ApplyReport = {
   removedDepartments: string[];
   /** departments no longer declared but kept because members still belong to them */
   keptDepartments: { key: string; members: number }[];
+  /** sources declared, and those no longer declared (their state removed, their facts kept) */
+  sources: number;
+  removedSources: string[];
 };
 
 export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<KpiSettings> {
@@ -202,6 +207,7 @@ export async function applyMetricsConfig(
         });
       }
 
+      const applied = await applySources(tx, workspaceId, config.sources.map(toSourceDefinition));
       const document = await tx.configDocument.create({ data: { workspaceId, source, appliedBy: actor } });
       const report: ApplyReport = {
         documentId: document.id,
@@ -213,6 +219,7 @@ export async function applyMetricsConfig(
         admins: admins.length,
         removedDepartments,
         keptDepartments,
+        ...applied,
       };
       await recordAudit(tx, { workspaceId, actor, action: "config.apply", detail: report });
       return report;
@@ -223,9 +230,10 @@ export async function applyMetricsConfig(
 
 /** The YAML in force, from the stored records (so targets set in chat are included). */
 export async function exportMetricsConfig(prisma: Db, workspaceId: number): Promise<string> {
-  const [settings, admins, last] = await Promise.all([
+  const [settings, admins, sources, last] = await Promise.all([
     loadKpiSettings(prisma, workspaceId),
     loadConfigAdmins(prisma, workspaceId),
+    loadSourceDefinitions(prisma, workspaceId),
     prisma.configDocument.findFirst({ where: { workspaceId }, orderBy: { id: "desc" } }),
   ]);
   const header = [
@@ -235,7 +243,7 @@ export async function exportMetricsConfig(prisma: Db, workspaceId: number): Prom
       : "No config file has been applied yet: these are the defaults.",
     "Edit and apply with: tandem config apply FILE (documented example: src/config/tandem.config.example.yaml)",
   ];
-  return formatMetricsConfig(settingsToConfig(settings, admins), header);
+  return formatMetricsConfig(settingsToConfig(settings, admins, sources), header);
 }
 
 export type TargetKey = { metric: string; grain: Grain; department: string | null };

@@ -12,7 +12,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from "./busy.ts";
 
 export type Migration = { name: string; sql: string; checksum: string };
@@ -141,6 +140,8 @@ async function applySqlite(url: string, dir: string, writeWaitMs: number): Promi
 }
 
 async function applyPostgres(url: string, dir: string): Promise<MigrationReport> {
+  // loaded here so a SQLite start-up (every CLI call on the default database) skips the driver
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -155,8 +155,8 @@ export function createPulseStore(db: Database): PulseStore {
       const cached = definitions.get(pulseId);
       if (fresh(cached) && cached) return cached.pulse;
       const pulse = await store.get(pulseId);
-      // scheduled pulses change when they open; the others only change status, checked again on write
-      if (pulse && pulse.status !== "scheduled") remember(definitions, pulseId, { pulse });
+      // scheduled pulses and drafts change when they open; the others only change status, checked again on write
+      if (pulse && pulse.status !== "scheduled" && pulse.status !== "draft") remember(definitions, pulseId, { pulse });
       return pulse;
     },
 
@@ -265,6 +265,22 @@ export function createPulseStore(db: Database): PulseStore {
       const won = await prisma.pulse.updateMany({
         where: { id: pulseId, status: "scheduled" },
         data: { status: "open", askedCount },
+      });
+      return won.count === 1;
+    },
+
+    async publishDraft(pulseId, times) {
+      const won = await prisma.pulse.updateMany({
+        where: { id: pulseId, status: "draft" },
+        data: { status: "open", ...times },
+      });
+      return won.count === 1;
+    },
+
+    async discardDraft(pulseId) {
+      const won = await prisma.pulse.updateMany({
+        where: { id: pulseId, status: "draft" },
+        data: { status: "cancelled" },
       });
       return won.count === 1;
     },

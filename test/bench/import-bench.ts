@@ -156,7 +156,7 @@ async function child(mode: string, csv: string, dbFile: string): Promise<void> {
     const started = performance.now();
     const result = await importFacts(
       readFacts(createReadStream(csv, { highWaterMark: 256 * 1024 }), { name: csv }),
-      { sink: createFactSink(db, workspace.id, { via: "prisma" }), zone: workspace.timezone },
+      { sink: createFactSink(db, workspace.id, { origin: "import", via: "prisma" }), zone: workspace.timezone },
       { skipInvalid: false },
     );
     const ms = performance.now() - started;

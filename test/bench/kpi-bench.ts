@@ -19,13 +19,14 @@ import { DEFAULT_KPI_SETTINGS, type Grain, type Period, type Window } from "../.
 import type { FactStats } from "../../src/core/ports.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
+import { countOption } from "./bench-options.ts";
 import { type BenchFacts, generateBenchFacts } from "./kpi-bench-data.ts";
 import { loadPostgres, loadSqlite } from "./kpi-bench-load.ts";
 import { type FloorPlan, type FloorResult, postgresFloor, sqliteFloor } from "./kpi-floor.ts";
 
 const RUNS = 20;
-/** KPI_BENCH_FACTS=100000 for a quick try; the issue's figure is a million. */
-const FACT_COUNT = Number(process.env.KPI_BENCH_FACTS ?? 1_000_000);
+/** `--facts 100000` (or KPI_BENCH_FACTS) for a quick try; the issue's figures are 1M and 10M. */
+const FACT_COUNT = countOption("facts", Number(process.env.KPI_BENCH_FACTS ?? 1_000_000));
 const WARMUP = 2;
 const ZONE = "UTC";
 /** The month and the quarter measured: recent, so every window is full of facts. */

@@ -114,7 +114,7 @@ export function createIngestRoute(deps: IngestDeps): Route {
       const zone = await zoneOf(token.workspaceId);
       const report = await importFacts(
         rows,
-        { sink: createFactSink(deps.db, token.workspaceId), zone },
+        { sink: createFactSink(deps.db, token.workspaceId, { origin: "ingest" }), zone },
         { skipInvalid: false },
       );
       count("rejected", report.rejected);

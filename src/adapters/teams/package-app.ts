@@ -13,18 +13,32 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type PackageInput = { appId: string; publicUrl: string };
 
-export function fillManifest(input: PackageInput): Record<string, unknown> {
-  if (!GUID.test(input.appId))
-    throw new Error(`MicrosoftAppId: expected the bot's app id (a GUID), got ${JSON.stringify(input.appId)}`);
-  let url: URL;
-  try {
-    url = new URL(input.publicUrl);
-  } catch {
-    throw new Error(
-      `TANDEM_PUBLIC_URL: expected the https URL Tandem is reachable at, got ${JSON.stringify(input.publicUrl)}`,
+/** Every problem with the input at once, one line each, naming the variable. */
+function inputProblems(input: PackageInput): string[] {
+  const problems: string[] = [];
+  if (!GUID.test(input.appId)) {
+    problems.push(
+      input.appId === ""
+        ? "MicrosoftAppId: not set; expected the bot's app id (a GUID, from the Azure Bot resource)"
+        : `MicrosoftAppId: expected the bot's app id (a GUID), got ${JSON.stringify(input.appId.slice(0, 60))}`,
     );
   }
-  if (url.protocol !== "https:") throw new Error("TANDEM_PUBLIC_URL: Teams requires https");
+  if (input.publicUrl === "") {
+    problems.push("TANDEM_PUBLIC_URL: not set; expected the https URL Tandem is reachable at");
+  } else if (!URL.canParse(input.publicUrl)) {
+    problems.push(
+      `TANDEM_PUBLIC_URL: expected the https URL Tandem is reachable at, got ${JSON.stringify(input.publicUrl.slice(0, 60))}`,
+    );
+  } else if (new URL(input.publicUrl).protocol !== "https:") {
+    problems.push("TANDEM_PUBLIC_URL: Teams requires https");
+  }
+  return problems;
+}
+
+export function fillManifest(input: PackageInput): Record<string, unknown> {
+  const problems = inputProblems(input);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const url = new URL(input.publicUrl);
   const base = url.toString().replace(/\/$/, "");
   const text = readFileSync(path.join(manifestDir, "manifest.json"), "utf8")
     .replaceAll("{{MICROSOFT_APP_ID}}", input.appId)
@@ -49,7 +63,8 @@ export function validateManifest(manifest: Record<string, unknown>): string[] {
     ): ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
   };
   const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as unknown as AjvClass;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // the formats Microsoft's schemas use, checked rather than ignored with a warning
+  const ajv = new Ajv({ allErrors: true, strict: false, formats: { uri: (text: string) => URL.canParse(text) } });
   const validate = ajv.compile(schema);
   if (validate(manifest)) return [];
   return (validate.errors ?? []).map(

@@ -5,8 +5,15 @@
 // answers, never who answered. Free-text questions get a card with a text box. Nothing
 // here logs who answered: log lines carry the pulse, never the user.
 import type { PulseServices } from "../../app/pulse.ts";
+import { answerDraft } from "../../app/pulse-text.ts";
 import { type Block, type Message, makeMessage } from "../../core/messages/model.ts";
-import { closedRefusal, parsePulseChoiceId, parsePulseTextActionId, pulseMessage } from "../../core/pulse/messages.ts";
+import {
+  closedRefusal,
+  parsePulseChoiceId,
+  parsePulseDraftActionId,
+  parsePulseTextActionId,
+  pulseMessage,
+} from "../../core/pulse/messages.ts";
 import { recordAnswer } from "../../core/pulse/record-answer.ts";
 import { type Pulse, TEXT_ANSWER_CHARS } from "../../core/pulse/types.ts";
 import { type AdaptiveCard, toAdaptiveCard } from "../../render/teams/render.ts";
@@ -23,7 +30,8 @@ export type PulseCardActions = {
   idle(): Promise<void>;
 };
 
-export function createPulseCardActions(services: PulseServices): PulseCardActions {
+/** `workspaceId`: the one workspace Teams serves (a draft's Post and Cancel act in it only). */
+export function createPulseCardActions(services: PulseServices, workspaceId: number): PulseCardActions {
   const deps = services.pulses;
   const refreshes = createCoalescer();
 
@@ -81,6 +89,12 @@ export function createPulseCardActions(services: PulseServices): PulseCardAction
   };
 
   const handle: CardActionHandler = async (action) => {
+    const draft = parsePulseDraftActionId(action.verb);
+    if (draft) {
+      const request = { pulseId: draft.pulseId, workspaceId, platform: "teams" as const, userId: action.caller.userId };
+      const zone = await deps.store.zone(workspaceId);
+      return { message: await answerDraft(deps, draft.verb, request, { prefix: "pulse", zone }) };
+    }
     const choice = parsePulseChoiceId(action.verb);
     if (choice) return answer(action, choice, { value: stringOf(action.data.value) });
 

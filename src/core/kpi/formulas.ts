@@ -123,9 +123,9 @@ export function metricValues(input: FormulaInput): Record<string, number | null>
     sales_cycle_days: ratio(m.salesCycleDaysSum, m.salesCycleCount),
     nps: ratio(100 * (m.npsPromoters - m.npsDetractors), m.npsAnswers),
     csat: ratio(m.csatSum, m.csatCount),
-    // fewer answers than a pulse needs to show its figures are not shown here either
+    // fewer people than a pulse needs to show its figures are not shown here either
     collaboration_score:
-      m.collaborationCount >= Math.max(MIN_PULSE_GROUP, input.pulseMinGroupSize ?? MIN_PULSE_GROUP)
+      m.collaborationPeople >= Math.max(MIN_PULSE_GROUP, input.pulseMinGroupSize ?? MIN_PULSE_GROUP)
         ? ratio(m.collaborationSum, m.collaborationCount)
         : null,
     pulse_participation: ratio(m.pulseRespondents, m.pulseAsked),
@@ -147,9 +147,9 @@ export function metricBreakdowns(
   const collaboration: Record<string, number> = {};
   const byDepartment = measures.collaborationByDepartment;
   // Pulse answers are anonymous: a department's mean is shown only under the rule pulse
-  // results follow (at least the workspace's minimum of answers, and no smaller remainder
+  // results follow (at least the workspace's minimum of people, and no smaller remainder
   // that the overall score minus the shown departments would give away).
-  const counts = Object.entries(byDepartment).map(([department, { count }]): [string, number] => [department, count]);
+  const counts = Object.entries(byDepartment).map(([department, { people }]): [string, number] => [department, people]);
   for (const department of publishableGroups(counts, floor)) {
     const { sum, count } = byDepartment[department] as { sum: number; count: number };
     collaboration[department] = sum / count;

@@ -10,7 +10,7 @@ export type ClosedPulseData = {
   closedMs: number;
   asked: number;
   respondents: number;
-  collaborationAnswers: { department: string | null; value: number }[];
+  collaborationAnswers: { department: string | null; value: number; respondent: string }[];
 };
 
 export const UNKNOWN_CHANNEL = "unknown";
@@ -42,6 +42,7 @@ export function emptyMeasures(): Measures {
     salesSpendByChannel: {},
     collaborationSum: 0,
     collaborationCount: 0,
+    collaborationPeople: 0,
     collaborationByDepartment: {},
     pulseRespondents: 0,
     pulseAsked: 0,
@@ -138,20 +139,33 @@ export function computeMeasures(facts: Fact[], window: Window, pulses: ClosedPul
   m.newCustomers = newCustomers.size;
   for (const lead of earliestLeads(inside).values()) addTo(m.leadsByChannel, lead.channel ?? UNKNOWN_CHANNEL, 1);
 
+  const pulseCounts: number[] = [];
   for (const pulse of pulses) {
     if (!inWindow(pulse.closedMs, window)) continue;
     m.pulseAsked += pulse.asked;
     m.pulseRespondents += pulse.respondents;
+    const people = new Map<string, Set<string>>();
     for (const answer of pulse.collaborationAnswers) {
       m.collaborationSum += answer.value;
       m.collaborationCount++;
       const department = answer.department ?? UNKNOWN_DEPARTMENT;
-      const slot = m.collaborationByDepartment[department] ?? { sum: 0, count: 0 };
+      const slot = m.collaborationByDepartment[department] ?? { sum: 0, count: 0, people: Number.POSITIVE_INFINITY };
       slot.sum += answer.value;
       slot.count++;
       m.collaborationByDepartment[department] = slot;
+      const members = people.get(department) ?? new Set<string>();
+      members.add(answer.respondent);
+      people.set(department, members);
     }
+    // each pulse's own people: a window shows a group only if every pulse behind it had enough
+    for (const [department, members] of people) {
+      const slot = m.collaborationByDepartment[department] as { people: number };
+      slot.people = Math.min(slot.people, members.size);
+    }
+    const everyone = new Set(pulse.collaborationAnswers.map((answer) => answer.respondent)).size;
+    if (everyone > 0) pulseCounts.push(everyone);
   }
+  m.collaborationPeople = pulseCounts.length > 0 ? Math.min(...pulseCounts) : 0;
   return m;
 }
 

@@ -105,7 +105,12 @@ export type Measures = {
   /** pulse answers to questions tagged collaboration, for pulses closed in the window */
   collaborationSum: number;
   collaborationCount: number;
-  collaborationByDepartment: Record<string, { sum: number; count: number }>;
+  /**
+   * The fewest people behind the collaboration answers of any one pulse in the window:
+   * anonymity minimums count people, not answers (one person answers several questions).
+   */
+  collaborationPeople: number;
+  collaborationByDepartment: Record<string, { sum: number; count: number; people: number }>;
   pulseRespondents: number;
   pulseAsked: number;
 };

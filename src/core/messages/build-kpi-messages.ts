@@ -306,7 +306,12 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
     `\`${kpi} join DEPARTMENT\`: place yourself in a department`,
     `\`${kpi} digest subscribe|unsubscribe|list|preview\`: the weekly alignment digest in this channel`,
     `\`${kpi} rituals\`: open and decided rituals`,
-    `\`${pulse} "QUESTION"\`: ask the channel a 1–5 pulse question`,
+  ];
+  const pulses = [
+    `\`${pulse} "QUESTION" [48h] [#tag] [named]\`: a 1–5 pulse question, previewed to you first with Post and Cancel (\`${pulse} post\`, \`${pulse} cancel\`)`,
+    `\`${pulse} handoff\`, \`${pulse} templates\`: ready-made pulses; \`${pulse}\` alone: the full form (Slack)`,
+    `\`${pulse} close [NUMBER]\`: close the open pulse and post its results; \`${pulse} results [NUMBER]\`: the last closed pulse's results`,
+    `\`${pulse} list\`, \`${pulse} stop [NUMBER]\` (weekly repeats), \`${pulse} answer NUMBER QUESTION ANSWER\`, \`${pulse} help\``,
   ];
   const admin = [
     `\`${kpi} target METRIC VALUE [GRAIN] [DEPARTMENT]\``,
@@ -317,6 +322,7 @@ export function helpMessage(commandPrefix: "/kpi" | "kpi"): Message {
     [
       header("Tandem: commands"),
       section(lines.join("\n")),
+      section(`*Pulses:*\n${pulses.join("\n")}`),
       section(`*For admins:*\n${admin.join("\n")}`),
       context(
         `PERIOD is ${PERIOD_FORMS_HELP}. Commands are read up to ${MAX_COMMAND_CHARS.toLocaleString("en-US")} characters.`,

@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from "../errors.ts";
 import type { Message } from "../messages/model.ts";
 import { inQuotes } from "../messages/user-text.ts";
 import type { Platform } from "../platform.ts";
-import { pulseMessage } from "./messages.ts";
+import { pulseMessage, pulsePreview } from "./messages.ts";
 import type { PulseDeps } from "./ports.ts";
 import { reminderAtFor } from "./recurrence.ts";
 import { findTemplate, TEMPLATES } from "./templates.ts";
@@ -93,7 +93,16 @@ export async function countAsked(deps: PulseDeps, target: DeliveryTarget): Promi
   return deps.store.knownMembers(target.workspaceId, target.platform);
 }
 
-export async function createPulse(deps: PulseDeps, request: CreatePulseRequest): Promise<CreatedPulse> {
+/**
+ * Creates a pulse. A draft (`draft: true`, what people's commands create) is only stored
+ * and previewed to its author; `postDraft` (draft-pulse.ts) opens and posts it. Without
+ * `draft` (the scheduler's occurrences, tests) the pulse opens and posts at once.
+ */
+export async function createPulse(
+  deps: PulseDeps,
+  request: CreatePulseRequest,
+  options: { draft?: boolean; prefix?: string } = {},
+): Promise<CreatedPulse> {
   const spec = parsePulseSpec(request.spec);
   const now = deps.clock.now();
   const closesAt = new Date(spec.closesAtMs ?? now.getTime() + (spec.durationMs ?? DEFAULT_DURATION_MS));
@@ -120,7 +129,7 @@ export async function createPulse(deps: PulseDeps, request: CreatePulseRequest):
   };
   const [minGroupSize, askedCount, zone] = await Promise.all([
     deps.store.minGroupSize(request.workspaceId),
-    countAsked(deps, target),
+    options.draft ? 0 : countAsked(deps, target),
     deps.store.zone(request.workspaceId),
   ]);
   const pulse = await deps.store.create({
@@ -131,7 +140,7 @@ export async function createPulse(deps: PulseDeps, request: CreatePulseRequest):
     title: spec.title,
     template: spec.template,
     anonymous: spec.anonymous,
-    status: "open",
+    status: options.draft ? "draft" : "open",
     opensAt: now,
     closesAt,
     reminderAt: reminderAtFor(closesAt, durationMs, spec.remind),
@@ -146,22 +155,35 @@ export async function createPulse(deps: PulseDeps, request: CreatePulseRequest):
       aboutDepartment: q.aboutDepartment,
     })),
   });
+  if (options.draft) {
+    return { pulse, message: pulsePreview(pulse, { zone, prefix: options.prefix ?? "/pulse" }), posted: false };
+  }
+  return postOpenedPulse(deps, pulse, zone);
+}
+
+/** Audits a pulse that just opened and posts it in its channel; a post that fails cancels it. */
+export async function postOpenedPulse(deps: PulseDeps, pulse: Pulse, zone: string): Promise<CreatedPulse> {
+  const target: DeliveryTarget = {
+    platform: pulse.platform,
+    workspaceId: pulse.workspaceId,
+    channelId: pulse.channelId,
+  };
   await deps.store.audit({
-    workspaceId: request.workspaceId,
-    actor: `${request.platform}:${request.createdBy}`,
+    workspaceId: pulse.workspaceId,
+    actor: `${pulse.platform}:${pulse.createdBy}`,
     action: "pulse.created",
     detail: {
       pulseId: pulse.id,
-      channelId: request.channelId,
+      channelId: pulse.channelId,
       questions: pulse.questions.length,
       anonymous: pulse.anonymous,
-      closesAt: closesAt.toISOString(),
-      weekly: spec.weekly,
-      template: spec.template,
+      closesAt: pulse.closesAt.toISOString(),
+      weekly: pulse.recurrence?.weekly ?? null,
+      template: pulse.template,
     },
   });
   const message = pulseMessage(pulse, { count: 0, zone });
-  const messenger = deps.messengers[request.platform];
+  const messenger = deps.messengers[pulse.platform];
   if (!messenger) return { pulse, message, posted: false };
   try {
     const { messageId } = await messenger.post(target, message);
@@ -171,7 +193,7 @@ export async function createPulse(deps: PulseDeps, request: CreatePulseRequest):
     await deps.store.cancel(pulse.id);
     deps.logger.warn("pulse could not be posted", {
       pulseId: pulse.id,
-      channel: request.channelId,
+      channel: pulse.channelId,
       error: String(error),
     });
     throw new AppError(

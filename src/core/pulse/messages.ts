@@ -29,6 +29,25 @@ export function parsePulseTextActionId(id: string): { pulseId: number; questionI
   return match ? { pulseId: Number(match[1]), questionId: Number(match[2]) } : null;
 }
 
+const DRAFT_ACTION = /^pulse_(post|cancel):(\d+)$/;
+
+/** The Post or Cancel button of a draft's preview. */
+export function pulseDraftActionId(verb: "post" | "cancel", pulseId: number): string {
+  return `pulse_${verb}:${pulseId}`;
+}
+
+export function parsePulseDraftActionId(id: string): { verb: "post" | "cancel"; pulseId: number } | null {
+  const match = DRAFT_ACTION.exec(id);
+  return match ? { verb: match[1] as "post" | "cancel", pulseId: Number(match[2]) } : null;
+}
+
+function durationText(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours >= 48 && Number.isInteger(hours / 24)) return `${hours / 24} days`;
+  if (hours >= 1 && Number.isInteger(hours)) return hours === 1 ? "1 hour" : `${hours} hours`;
+  return `${Math.round(ms / 60_000)} minutes`;
+}
+
 export function formatWhen(date: Date, zone: string): string {
   const local = DateTime.fromMillis(date.getTime(), { zone, locale: "en-US" });
   return `${local.toFormat("ccc d LLL, HH:mm")} (${zone})`;
@@ -99,6 +118,35 @@ export function pulseMessage(pulse: Pulse, state: { count: number; zone: string;
     : `${answersText(state.count)} so far · closes ${formatWhen(pulse.closesAt, state.zone)} · you can change your answer until then`;
   blocks.push({ type: "context", text: `${status}\n${privacyLine(pulse)} Pulse #${pulse.id}.` });
   return makeMessage(blocks, { visibility: "channel" });
+}
+
+/**
+ * What the author sees before anything reaches the channel: the pulse as it will read,
+ * with Post and Cancel (typed: `/pulse post`, `/pulse cancel`, what the console offers).
+ */
+export function pulsePreview(pulse: Pulse, options: { zone: string; prefix: string }): Message {
+  const blocks: Block[] = [
+    { type: "section", text: "*Preview: only you can see this.* Nothing is posted until you click Post." },
+    { type: "divider" },
+    { type: "header", text: headerOf(pulse) },
+  ];
+  for (const question of pulse.questions) blocks.push({ type: "section", text: questionPrompt(pulse, question) });
+  const weekly = pulse.recurrence ? " Repeats weekly." : "";
+  blocks.push(
+    {
+      type: "context",
+      text: `Open for ${durationText(pulse.closesAt.getTime() - pulse.opensAt.getTime())} from when you post it.${weekly}\n${privacyLine(pulse)} Draft #${pulse.id}.`,
+    },
+    {
+      type: "actions",
+      buttons: [
+        { label: "Post", actionId: pulseDraftActionId("post", pulse.id), value: String(pulse.id), style: "primary" },
+        { label: "Cancel", actionId: pulseDraftActionId("cancel", pulse.id), value: String(pulse.id) },
+      ],
+    },
+    { type: "context", text: `Typed: \`${options.prefix} post\` posts it, \`${options.prefix} cancel\` drops it.` },
+  );
+  return makeMessage(blocks, { visibility: "private" });
 }
 
 export function reminderMessage(pulse: Pulse, state: { count: number; now: Date }): Message {

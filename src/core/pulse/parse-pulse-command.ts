@@ -5,6 +5,12 @@
 //   /pulse templates | list | help
 //   /pulse close [ID] | results [ID] | stop [ID]
 //   /pulse answer ID QUESTION_NUMBER VALUE          (console and Teams typing)
+//   /pulse post [ID] | cancel [ID]                   a draft's Post and Cancel, typed
+//   /pulse vote VALUE…                               the open pulse, question by question (the console)
+// Unquoted text is a question only when it reads like one (three words or more, not
+// starting with an answer or a command word): `/pulse 4`, `/pulse yes` and `/pulse result`
+// are slips, answered with what to do, never asked as questions.
+import { distance } from "fastest-levenshtein";
 import { inQuotes } from "../messages/user-text.ts";
 import { TEMPLATES } from "./templates.ts";
 import { MAX_DURATION_MS } from "./types.ts";
@@ -20,6 +26,10 @@ export type PulseCommand =
   | ({ kind: "template"; key: string } & PulseOptions)
   | { kind: "close" | "results" | "stop"; pulseId: number | null }
   | { kind: "answer"; pulseId: number; position: number; value: string }
+  | { kind: "post" | "cancel"; pulseId: number | null }
+  | { kind: "vote"; values: string[] }
+  /** typed by mistake: an answer (`4`, `vote 4` where votes are clicked), a misspelt verb, or a word or two */
+  | { kind: "slip"; reason: "answer" | "verb" | "short"; verb?: string }
   | { kind: "invalid"; message: string };
 
 const OPEN_QUOTES = new Set(['"', "“", "”", "„", "«", "'"]);
@@ -31,6 +41,21 @@ const CLOSE_QUOTES: Record<string, string[]> = {
   "«": ["»"],
   "'": ["'"],
 };
+const VERBS = ["help", "templates", "list", "close", "results", "stop", "answer", "post", "cancel", "vote"];
+const NUMBER = /^[-+]?\d+([.,]\d+)?$/;
+const ANSWER_WORD = /^([-+]?\d+([.,]\d+)?|yes|no|y|n|agree|disagree|neither|strongly)$/i;
+
+/** A slip rather than a question: an answer typed to the command, a misspelt verb, a word or two. */
+function slipOf(words: string[]): PulseCommand | null {
+  const head = (words[0] ?? "").toLowerCase();
+  if (NUMBER.test(head) || words.every((word) => ANSWER_WORD.test(word))) return { kind: "slip", reason: "answer" };
+  if (words.length <= 2) {
+    const verb = VERBS.find((v) => head.length >= 3 && distance(head, v) <= (v.length > 4 ? 2 : 1));
+    if (verb) return { kind: "slip", reason: "verb", verb };
+  }
+  return words.length < 3 ? { kind: "slip", reason: "short" } : null;
+}
+
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 /** Slack escapes &, < and > in command text. */
@@ -85,6 +110,10 @@ export function parsePulseCommand(input: string): PulseCommand {
       return { kind: "templates" };
     case "list":
       return { kind: "list" };
+    case "vote":
+      return rest.length === 0 ? { kind: "slip", reason: "answer" } : { kind: "vote", values: rest };
+    case "post":
+    case "cancel":
     case "close":
     case "results":
     case "stop": {
@@ -139,6 +168,6 @@ export function parsePulseCommand(input: string): PulseCommand {
     if (typeof options === "string") return { kind: "invalid", message: options };
     return { kind: "ask", question, ...options };
   }
-  // Without quotes the whole text is the question.
-  return { kind: "ask", question: text };
+  // Without quotes the whole text is the question, when it reads like one.
+  return slipOf(words) ?? { kind: "ask", question: text };
 }

@@ -59,6 +59,13 @@ export type PulseStore = {
   claimReminder(pulseId: number, now: Date): Promise<boolean>;
   /** compare-and-set scheduled → open (with the people asked); true for the one caller that posts it */
   claimOpening(pulseId: number, askedCount: number): Promise<boolean>;
+  /** compare-and-set draft → open with the times counted from the moment it is posted; true for the one caller that posts it */
+  publishDraft(
+    pulseId: number,
+    times: { opensAt: Date; closesAt: Date; reminderAt: Date | null; askedCount: number },
+  ): Promise<boolean>;
+  /** compare-and-set draft → cancelled: true when the draft was dropped now */
+  discardDraft(pulseId: number): Promise<boolean>;
   /** back to scheduled after a post that failed, so the next tick tries again */
   releaseOpening(pulseId: number): Promise<void>;
   /** a pulse that could not be posted at all */

@@ -59,6 +59,12 @@ export async function recordAnswer(deps: PulseDeps, request: AnswerRequest): Pro
   if (!pulse || !question || pulse.platform !== request.platform || pulse.status === "cancelled") {
     throw new AppError(ErrorCode.NotFound, "I can't find that pulse any more.");
   }
+  if (pulse.status === "draft") {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      `Pulse #${pulse.id} is a preview: it takes answers once its author posts it.`,
+    );
+  }
   const zone = await deps.store.zone(pulse.workspaceId);
   const now = deps.clock.now();
   if (pulse.status !== "open" || now >= pulse.closesAt) {

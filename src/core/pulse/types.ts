@@ -98,7 +98,8 @@ export const PulseSpecSchema = z
 export type PulseSpec = z.infer<typeof PulseSpecSchema>;
 export type PulseSpecInput = z.input<typeof PulseSpecSchema>;
 
-export type PulseStatus = "scheduled" | "open" | "closed" | "cancelled";
+/** draft: previewed privately to its author, not posted yet (Post opens it, Cancel drops it) */
+export type PulseStatus = "draft" | "scheduled" | "open" | "closed" | "cancelled";
 export type PulsePlatform = Platform;
 
 export type Question = {

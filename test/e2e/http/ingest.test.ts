@@ -180,9 +180,9 @@ describe.each(DIALECTS)("POST /api/v1/facts on %s", (dialect) => {
       expect(await again.json()).toEqual({ inserted: 0, duplicates: 3, rejected: 0 });
 
       const stored = await test.db.prisma.fact.findMany({ where: { workspaceId }, orderBy: { id: "asc" } });
-      expect(stored.map((f) => [f.kind, f.channel, f.externalId, f.segment])).toEqual([
-        ["lead", "webinar", "k1", null],
-        ["won", null, "k2", "new"],
+      expect(stored.map((f) => [f.kind, f.channel, f.externalId, f.segment, f.origin])).toEqual([
+        ["lead", "webinar", "k1", null, "ingest"],
+        ["won", null, "k2", "new", "ingest"],
       ]);
       // a bare date is midnight in the token's workspace zone (America/New_York)
       expect(new Date(Number(stored[1]?.occurredMs)).toISOString()).toBe("2026-09-14T04:00:00.000Z");

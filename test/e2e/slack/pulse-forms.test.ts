@@ -43,6 +43,18 @@ describe.each(DIALECTS)("pulse forms and rituals in Slack (%s)", (dialect) => {
     return response.text === "" ? null : (response.json() as Record<string, unknown>);
   };
 
+  /** The form's private preview in `channelId`: nothing is in the channel until its author clicks Post. */
+  const postFromPreview = async (channelId: string, userId = "UCREATOR") => {
+    const preview = await server.fake.waitFor(() =>
+      server.fake.callsTo("chat.postEphemeral").find((c) => c.args.channel === channelId && c.args.user === userId),
+    );
+    expect(server.fake.callsTo("chat.postMessage").some((c) => c.args.channel === channelId)).toBe(false);
+    const post = buttonsOf(preview.args.blocks as unknown[]).find((b) => b.label === "Post");
+    if (!post) throw new Error("the preview has no Post button");
+    const reply = await server.click(post, { userId, channelId, ts: "ephemeral" });
+    expect(JSON.stringify(reply)).toMatch(/Pulse #\d+ is posted/);
+  };
+
   const select = (value: string) => ({ value: { type: "static_select", selected_option: { value } } });
   const text = (value: string) => ({ value: { type: "plain_text_input", value } });
   const checks = (...values: string[]) => ({
@@ -93,6 +105,7 @@ describe.each(DIALECTS)("pulse forms and rituals in Slack (%s)", (dialect) => {
       JSON.stringify({ channelId: "CFORM" }),
     );
     expect(reply).toBeNull();
+    await postFromPreview("CFORM");
     const post = await server.fake.waitFor(() =>
       server.fake.callsTo("chat.postMessage").find((c) => c.args.channel === "CFORM"),
     );
@@ -127,6 +140,7 @@ describe.each(DIALECTS)("pulse forms and rituals in Slack (%s)", (dialect) => {
       },
       JSON.stringify({ channelId: "CTEXT" }),
     );
+    await postFromPreview("CTEXT");
     const post = await server.fake.waitFor(() =>
       server.fake.callsTo("chat.postMessage").find((c) => c.args.channel === "CTEXT"),
     );

@@ -29,6 +29,8 @@ export type PulseTestServer = {
   setNow(date: Date): void;
   /** `/pulse TEXT` as `userId` in `channelId`; the reply from the ack or the response_url */
   pulse(text: string, fields?: { userId?: string; channelId?: string }): Promise<{ text: string; blocks: unknown[] }>;
+  /** `/pulse TEXT`, then Post on its private preview, as the same person: the reply to Post */
+  pulseAndPost(text: string, fields?: { userId?: string; channelId?: string }): Promise<Record<string, unknown>>;
   /** clicks a button of a channel message as `userId`; resolves with the private reply */
   click(
     button: PostedButton,
@@ -79,7 +81,7 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
   const url = `http://127.0.0.1:${port}`;
   let counter = 0;
 
-  return {
+  const server: PulseTestServer = {
     url,
     fake,
     test,
@@ -104,6 +106,16 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
       if (response.text !== "") return response.json() as { text: string; blocks: unknown[] };
       const posted = await fake.waitFor(() => fake.responses.find((r) => r.id === id));
       return posted.body as { text: string; blocks: unknown[] };
+    },
+    async pulseAndPost(text, fields = {}) {
+      const preview = await server.pulse(text, fields);
+      const post = buttonsOf(preview.blocks).find((b) => b.label === "Post");
+      if (!post) throw new Error(`/pulse ${text}: no Post button in ${JSON.stringify(preview)}`);
+      return server.click(post, {
+        userId: fields.userId ?? "UCREATOR",
+        channelId: fields.channelId ?? "C0PULSE",
+        ts: "ephemeral",
+      });
     },
     async click(button, where) {
       const id = `click-${++counter}`;
@@ -146,4 +158,5 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
       await test.drop();
     },
   };
+  return server;
 }

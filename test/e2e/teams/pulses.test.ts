@@ -55,6 +55,22 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
     return answer;
   }
 
+  /**
+   * Types `text` as Ana: the answer is a preview card with Post and Cancel and nothing in
+   * the channel; then Ana clicks Post. Returns the connector calls Post made and its answer.
+   */
+  async function sayAndPost(text: string) {
+    const said = await server.say(text, { from: PEOPLE.ana });
+    expect(said).toHaveLength(1);
+    const preview = JSON.stringify(cardOf(said[0]?.body ?? {}));
+    expect(preview).toContain("only you can see this");
+    const verb = /"verb":"(pulse_post:\d+)"/.exec(preview)?.[1];
+    if (!verb) throw new Error(`no Post button on ${preview}`);
+    const before = server.connector.calls.length;
+    const answer = await click("ana", verb, { value: verb.split(":")[1] }, "preview-1");
+    return { calls: server.connector.calls.slice(before), answer };
+  }
+
   async function latestPulse() {
     const pulse = await server.ctx.db.prisma.pulse.findFirst({
       orderBy: { id: "desc" },
@@ -82,12 +98,12 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
   afterAll(async () => server?.stop());
 
   it("posts the pulse typed in a channel as a card with one Action.Execute per answer", async () => {
-    const calls = await server.say('pulse "Sales and marketing worked well together this week."');
-    // the pulse as a new post in the channel, then the note in reply to the message that asked
-    expect(calls).toHaveLength(2);
-    const [posted, note] = calls;
+    const { calls, answer } = await sayAndPost('pulse "Sales and marketing worked well together this week."');
+    // Post puts the pulse in the channel as a new post, and tells Ana in place of the preview
+    expect(calls).toHaveLength(1);
+    const [posted] = calls;
     expect(posted?.path).toBe(CHANNEL_PATH);
-    expect(cardText(cardOf(note?.body ?? {}))).toMatch(/Pulse #\d+ is posted/);
+    expect(cardText(answer.value as Card)).toMatch(/Pulse #\d+ is posted/);
     const card = cardOf(posted?.body ?? {});
     const pulse = await latestPulse();
     const question = pulse.questions[0];
@@ -185,7 +201,7 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
   });
 
   it("takes a free-text answer through a card with a text box", async () => {
-    await server.say("pulse alignment");
+    await sayAndPost("pulse alignment");
     const pulse = await latestPulse();
     const question = pulse.questions.find((q) => q.kind === "text");
     if (!question) throw new Error("the alignment template has a free-text question");
@@ -271,6 +287,34 @@ describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
         value: "This button is no longer in use.",
       });
     }
+  });
+
+  it("previews a typed pulse with Action.Execute Post and Cancel; only its author can use them", async () => {
+    const before = await server.ctx.db.prisma.pulse.count({ where: { status: "open" } });
+    const said = await server.say('pulse "Was product easy to reach this week?"', { from: PEOPLE.ana });
+    expect(said).toHaveLength(1);
+    expect(said[0]?.path).not.toBe(CHANNEL_PATH);
+    const preview = JSON.stringify(cardOf(said[0]?.body ?? {}));
+    const post = /"verb":"(pulse_post:\d+)"/.exec(preview)?.[1] ?? "";
+    const cancel = /"verb":"(pulse_cancel:\d+)"/.exec(preview)?.[1] ?? "";
+    expect(preview).toContain('"type":"Action.Execute"');
+    const stranger = await click("ben", post, {}, "preview-2");
+    expect(stranger).toMatchObject({ value: expect.stringContaining("Only the person who wrote pulse") });
+    const dropped = await click("ana", cancel, {}, "preview-2");
+    expect(cardText(dropped.value as Card)).toMatch(/Cancelled: pulse #\d+ was not posted/);
+    const late = await click("ana", post, {}, "preview-2");
+    expect(cardText(late.value as Card)).toContain("was cancelled; nothing was posted");
+    expect(await server.ctx.db.prisma.pulse.count({ where: { status: "open" } })).toBe(before);
+  });
+
+  it("answers `pulse 4` and `pulse vote 4` with what to do, creating nothing", async () => {
+    const count = await server.ctx.db.prisma.pulse.count();
+    for (const text of ["pulse 4", "pulse vote 4"]) {
+      const answer = cardText(await server.ask(text));
+      expect(answer).toContain("“4” looks like an answer, not a question, so no pulse was created.");
+      expect(answer).toContain('put it in quotes: pulse "');
+    }
+    expect(await server.ctx.db.prisma.pulse.count()).toBe(count);
   });
 
   it("sent and answered only with cards that Microsoft's adaptivecards package accepts as 1.5", () => {

@@ -90,7 +90,7 @@ export async function startTeamsTestServer(
   const bot = createTeamsBot(env, logger);
   const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
   const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
-  const actions = options.cardActions ? createPulseCardActions(chat.pulses) : null;
+  const actions = options.cardActions ? createPulseCardActions(chat.pulses, ctx.workspace.id) : null;
   const teams = createTeams(ctx, bot, { chat: chat.commands, ...(actions ? { onCardAction: actions.handle } : {}) });
   const http = createHttpServer([teams.route], { logger });
   const port = await http.listen(0, "127.0.0.1");

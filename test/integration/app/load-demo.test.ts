@@ -30,6 +30,8 @@ describe.each(DIALECTS)("loading the demo data set on %s", (dialect) => {
     const first = await loadDemo({ db: test.db, workspace, clock });
     expect(first).toEqual({ inserted: expected, duplicates: 0 });
     expect(await test.db.prisma.fact.count({ where: { workspaceId: workspace.id } })).toBe(expected);
+    // every demo fact says it is the demo's, so it can be told apart from real data
+    expect(await test.db.prisma.fact.count({ where: { workspaceId: workspace.id, origin: "demo" } })).toBe(expected);
     expect(await isDatabaseEmpty(test.db, workspace.id)).toBe(false);
 
     const second = await loadDemo({ db: test.db, workspace, clock });

@@ -33,10 +33,18 @@ describe("/pulse in the console", () => {
   });
   afterAll(async () => test?.drop());
 
+  /** `/pulse TEXT` (a private preview, nothing open yet), then `/pulse post`: the pulse as posted. */
+  async function askAndPost(text: string, userId = "console"): Promise<string> {
+    const preview = toPlainText(await handlePulseText(text, caller(userId), services.pulses));
+    expect(preview).toContain("Preview: only you can see this.");
+    expect(preview).toContain("/pulse post");
+    const id = Number(/Draft #(\d+)/.exec(preview)?.[1]);
+    expect((await services.pulses.store.get(id))?.status).toBe("draft");
+    return toPlainText(await handlePulseText("post", caller(userId), services.pulses));
+  }
+
   it("creates, answers, refuses strangers closing it, and closes with results", async () => {
-    const posted = toPlainText(
-      await handlePulseText('"Sales and marketing worked well together." 4h', caller("console"), services.pulses),
-    );
+    const posted = await askAndPost('"Sales and marketing worked well together." 4h');
     expect(posted).toContain("[1 · Strongly disagree]");
     expect(posted).toContain("0 answers so far");
     const id = Number(/Pulse #(\d+)/.exec(posted)?.[1]);
@@ -65,7 +73,7 @@ describe("/pulse in the console", () => {
     );
     const unknown = handlePulseText(`template ${"t".repeat(10_000)}`, caller("console"), services.pulses);
     await expect(unknown).rejects.toThrow(/^There is no pulse template “t{59}…”\.$/);
-    const posted = toPlainText(await handlePulseText('"Say it in words" named', caller("console"), services.pulses));
+    const posted = await askAndPost('"Say it in words" named');
     const id = Number(/Pulse #(\d+)/.exec(posted)?.[1]);
     const pulse = await services.pulses.store.get(id);
     if (!pulse) throw new Error("no pulse");

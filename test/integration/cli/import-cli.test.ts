@@ -97,6 +97,7 @@ describe.each(DIALECTS)("tandem import on %s", (dialect) => {
     const more = file("more.csv", `${HEADER}\n2026-09-14,lead,e1,,,,,k1\n2026-09-15,lead,e3,,,,,k3\n`);
     expect((await tandem(more)).out).toBe("inserted 1, duplicates 1, rejected 0\n");
     expect(await test.db.prisma.fact.count()).toBe(3);
+    expect(await test.db.prisma.fact.count({ where: { origin: "import" } })).toBe(3);
   });
 
   it("writes nothing when a row in the middle is invalid, names every bad line, exits 1", async () => {

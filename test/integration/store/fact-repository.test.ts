@@ -80,7 +80,7 @@ describe.each(DIALECTS)("fact repository on %s", (dialect) => {
     }));
 
   describe.each(VIAS(dialect))("through %s", (via) => {
-    const sink = (id = workspaceId) => createFactSink(test.db, id, { via });
+    const sink = (id = workspaceId) => createFactSink(test.db, id, { origin: "import", via });
 
     it("stores every field as given", async () => {
       const facts = [

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FACT_KINDS, type Fact } from "../../../src/core/facts/fact.ts";
+import { metricBreakdowns } from "../../../src/core/kpi/formulas.ts";
 import {
   type ClosedPulseData,
   computeMeasures,
@@ -269,7 +270,7 @@ function closedPulseData(pulses: PulseSpec[]): ClosedPulseData[] {
       collaborationAnswers: pulse.questions
         .filter((q) => q.tag === "collaboration")
         .flatMap((q) => q.answers.filter((answer) => answer.value !== null))
-        .map((answer) => ({ department: answer.department, value: answer.value as number })),
+        .map((answer) => ({ department: answer.department, value: answer.value as number, respondent: answer.key })),
     }));
 }
 
@@ -390,14 +391,49 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
       salesSpendByChannel: { outbound: 300 },
       collaborationSum: 11,
       collaborationCount: 3,
+      collaborationPeople: 3,
       collaborationByDepartment: {
-        marketing: { sum: 4, count: 1 },
-        sales: { sum: 2, count: 1 },
-        unknown: { sum: 5, count: 1 },
+        marketing: { sum: 4, count: 1, people: 1 },
+        sales: { sum: 2, count: 1, people: 1 },
+        unknown: { sum: 5, count: 1, people: 1 },
       },
       pulseRespondents: 5,
       pulseAsked: 13,
     } satisfies Measures);
+  });
+
+  it("counts the people behind collaboration answers, not the answers: two people answering twice stay hidden", async () => {
+    const leakId = await createWorkspace(test, "leak");
+    const answers = (department: string, keys: string[]) => keys.map((key) => ({ key, department, value: 5 }));
+    const question = {
+      tag: "collaboration",
+      kind: "agree5",
+      answers: [...answers("sales", ["s1", "s2"]), ...answers("marketing", ["m1", "m2", "m3"])],
+    };
+    await insertPulse(test, leakId, {
+      status: "closed",
+      closedAt: "2026-06-10T00:00:00Z",
+      asked: 5,
+      questions: [question, { ...question }],
+    });
+    const measures = await createSqlFactStats(test.db).measures(leakId, JUNE);
+    expect(measures.collaborationByDepartment).toEqual({
+      sales: { sum: 20, count: 4, people: 2 },
+      marketing: { sum: 30, count: 6, people: 3 },
+    });
+    expect(measures.collaborationPeople).toBe(5);
+    // sales' 4 answers are 2 people: hidden, and marketing with them (the overall score minus marketing is sales)
+    expect(metricBreakdowns(measures).collaboration_score).toEqual({});
+    // a second pulse in the window with only two people keeps the window's overall score hidden too
+    await insertPulse(test, leakId, {
+      status: "closed",
+      closedAt: "2026-06-20T00:00:00Z",
+      asked: 5,
+      questions: [{ tag: "collaboration", kind: "agree5", answers: answers("sales", ["t1", "t2"]) }],
+    });
+    const two = await createSqlFactStats(test.db).measures(leakId, JUNE);
+    expect(two.collaborationPeople).toBe(2);
+    expect(two.collaborationByDepartment.marketing?.people).toBe(3);
   });
 
   it("reads the latest mrr before each instant, the last stored winning a tie", async () => {

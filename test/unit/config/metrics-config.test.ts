@@ -157,7 +157,7 @@ describe("tandem.config.yaml validation", () => {
 
     it("names an unknown top-level key and the closest known one", () => {
       expect(errorsOf("version: 1\ntarget: []\n")).toEqual([
-        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, currency, pulse_min_group_size, departments, metrics, custom_metrics, targets, admins",
+        "line 2: target: unknown key (did you mean targets?); expected one of version, gross_margin, currency, pulse_min_group_size, departments, metrics, custom_metrics, targets, admins, sources",
       ]);
     });
   });

@@ -137,6 +137,11 @@ function summary(file: string, report: ApplyReport): string {
   const lines = [
     `Applied ${file}: ${plural(report.departments, "department")}, ${plural(report.targets, "target")}, ${plural(report.customMetrics, "custom metric")}, ${plural(report.overrides, "built-in metric change")}, gross margin ${report.grossMargin}, ${plural(report.admins, "admin")}.`,
   ];
+  if (report.sources > 0) lines.push(`${plural(report.sources, "source")}: sync with \`tandem sources sync\`.`);
+  if (report.removedSources.length > 0)
+    lines.push(
+      `Removed sources: ${report.removedSources.join(", ")} (their facts stay until the source is declared again and synced).`,
+    );
   if (report.removedDepartments.length > 0) lines.push(`Removed departments: ${report.removedDepartments.join(", ")}.`);
   for (const kept of report.keptDepartments) {
     lines.push(

@@ -126,7 +126,10 @@ export const importCommand: CliCommand = {
       const report = await importFacts(
         rows,
         // The CLI is the bulk path: straight through the driver on SQLite (see fact-repository.ts).
-        { sink: createFactSink(ctx.db, workspace.id, { via: "driver", wait }), zone: workspace.timezone },
+        {
+          sink: createFactSink(ctx.db, workspace.id, { origin: "import", via: "driver", wait }),
+          zone: workspace.timezone,
+        },
         { skipInvalid: options.skipInvalid },
       ).catch((error: unknown) => {
         if (isAppError(error) && error.code === ErrorCode.Unavailable)

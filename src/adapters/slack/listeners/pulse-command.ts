@@ -6,6 +6,7 @@ import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { ChatCaller } from "../../../app/chat/types.ts";
 import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
+import type { Message } from "../../../core/messages/model.ts";
 import { createPulse, parsePulseSpec } from "../../../core/pulse/create-pulse.ts";
 import { parsePulseCommand } from "../../../core/pulse/parse-pulse-command.ts";
 import { toSlack } from "../../../render/slack/render.ts";
@@ -65,21 +66,31 @@ export function registerPulseCommand(app: App, env: SlackEnv, services: PulseSer
       return;
     }
     await ack();
+    const channelId = parsed.channelId;
     try {
-      await createPulse(services.pulses, {
-        workspaceId: workspace.id,
-        platform: "slack",
-        channelId: parsed.channelId,
-        createdBy: body.user.id,
-        spec: parsed.spec,
-      });
-    } catch (error) {
-      const rendered = toSlack(
-        errorAnswer(error, env.logger, { view: PULSE_FORM_CALLBACK, channel: parsed.channelId }),
+      const draft = await createPulse(
+        services.pulses,
+        {
+          workspaceId: workspace.id,
+          platform: "slack",
+          channelId: parsed.channelId,
+          createdBy: body.user.id,
+          spec: parsed.spec,
+        },
+        { draft: true, prefix: "/pulse" },
       );
-      await client.chat.postEphemeral({ channel: parsed.channelId, user: body.user.id, ...rendered } as Parameters<
-        typeof client.chat.postEphemeral
-      >[0]);
+      await postPrivately(draft.message);
+    } catch (error) {
+      await postPrivately(errorAnswer(error, env.logger, { view: PULSE_FORM_CALLBACK, channel: parsed.channelId }));
+    }
+
+    /** The form's answer, in the channel it was opened from, to the person who sent it only. */
+    async function postPrivately(message: Message): Promise<void> {
+      await client.chat.postEphemeral({
+        channel: channelId,
+        user: body.user.id,
+        ...toSlack(message),
+      } as Parameters<typeof client.chat.postEphemeral>[0]);
     }
   });
 }

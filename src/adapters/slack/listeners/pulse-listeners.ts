@@ -5,11 +5,13 @@ import type { PulseServices } from "../../../app/pulse.ts";
 import type { SlackEnv } from "../slack-env.ts";
 import { registerPulseActions } from "./pulse-actions.ts";
 import { registerPulseCommand } from "./pulse-command.ts";
+import { registerPulseDraftActions } from "./pulse-draft-actions.ts";
 import { registerRitualActions } from "./ritual-actions.ts";
 
 export function registerPulseListeners(app: App, env: SlackEnv, services: PulseServices): void {
   registerPulseCommand(app, env, services);
   registerPulseActions(app, env, services);
+  registerPulseDraftActions(app, env, services);
   registerRitualActions(app, env, services);
 }
 

@@ -66,6 +66,32 @@ describe.each(DIALECTS)("tandem config on %s", (dialect) => {
     expect(check.config).toEqual(example.config);
   });
 
+  it("applies sources, exports them with their variable names only, and forgets one no longer declared", async () => {
+    const file = path.join(dir, "sources.yaml");
+    const entries = [
+      "sources:",
+      "  - { name: crm, kind: hubspot, token_env: HUBSPOT_TOKEN }",
+      "  - { name: billing, kind: stripe, token_env: STRIPE_KEY, every: 30m, rates: { EUR: 1.1 } }",
+    ];
+    writeFileSync(file, ["version: 1", "currency: USD", ...entries].join("\n"));
+    const applied = await cli("config", "apply", file);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain("2 sources: sync with `tandem sources sync`.");
+    const exported = await cli("config", "export");
+    const config = validateMetricsConfig(exported.stdout);
+    if (!config.ok) throw new Error(config.errors.join("\n"));
+    expect(config.config.sources).toEqual([
+      { name: "crm", kind: "hubspot", every: "1h", token_env: "HUBSPOT_TOKEN" },
+      { name: "billing", kind: "stripe", every: "30m", token_env: "STRIPE_KEY", rates: { EUR: 1.1 } },
+    ]);
+    writeFileSync(file, ["version: 1", "currency: USD", ...entries.slice(0, 2)].join("\n"));
+    const again = await cli("config", "apply", file);
+    expect(again.stdout).toContain("Removed sources: billing");
+    expect(await test.db.prisma.source.findMany({ select: { name: true } })).toEqual([{ name: "crm" }]);
+    writeFileSync(file, "version: 1\n");
+    expect((await cli("config", "apply", file)).code).toBe(0);
+  });
+
   it("lists every error of an invalid file with file and line, exits 1 and applies nothing", async () => {
     const before = (await cli("config", "export")).stdout;
     const file = path.join(dir, "bad.yaml");

@@ -134,11 +134,11 @@ describe("metricBreakdowns", () => {
       marketingSpendByChannel: { ads: 1 },
       salesSpendByChannel: { outbound: 5 },
       collaborationByDepartment: {
-        sales: { sum: 10.5, count: 3 },
-        marketing: { sum: 0, count: 0 },
+        sales: { sum: 10.5, count: 3, people: 3 },
+        marketing: { sum: 0, count: 0, people: 0 },
         // two answers could be told apart: hidden, as in pulse results
-        product: { sum: 9, count: 2 },
-        success: { sum: 4, count: 1 },
+        product: { sum: 9, count: 2, people: 2 },
+        success: { sum: 4, count: 1, people: 1 },
       },
     });
     expect(b).toEqual({
@@ -154,10 +154,10 @@ describe("metricBreakdowns", () => {
     const measures = {
       ...emptyMeasures(),
       collaborationByDepartment: {
-        sales: { sum: 20, count: 5 },
-        marketing: { sum: 16, count: 4 },
-        product: { sum: 9, count: 3 },
-        support: { sum: 9, count: 3 },
+        sales: { sum: 20, count: 5, people: 5 },
+        marketing: { sum: 16, count: 4, people: 4 },
+        product: { sum: 9, count: 3, people: 3 },
+        support: { sum: 9, count: 3, people: 3 },
       },
     };
     const shown = (min: number) => Object.keys(metricBreakdowns(measures, min).collaboration_score ?? {});
@@ -172,7 +172,7 @@ describe("metricBreakdowns", () => {
     metricBreakdowns({
       ...emptyMeasures(),
       collaborationByDepartment: Object.fromEntries(
-        Object.entries(byDepartment).map(([key, count]) => [key, { sum: 4 * count, count }]),
+        Object.entries(byDepartment).map(([key, count]) => [key, { sum: 4 * count, count, people: count }]),
       ),
     }).collaboration_score;
 
@@ -189,7 +189,7 @@ describe("metricBreakdowns", () => {
 
   it("shows no collaboration score at all below 3 answers, as a pulse would not", () => {
     const score = (sum: number, count: number) =>
-      values({ collaborationSum: sum, collaborationCount: count }).collaboration_score;
+      values({ collaborationSum: sum, collaborationCount: count, collaborationPeople: count }).collaboration_score;
     expect(score(12, 3)).toBe(4);
     expect(score(8, 2)).toBeNull();
   });
@@ -197,7 +197,12 @@ describe("metricBreakdowns", () => {
   it("shows no collaboration score below the workspace's own pulse minimum", () => {
     const score = (count: number, pulseMinGroupSize: number) =>
       metricValues({
-        current: { ...emptyMeasures(), collaborationSum: 4 * count, collaborationCount: count },
+        current: {
+          ...emptyMeasures(),
+          collaborationSum: 4 * count,
+          collaborationCount: count,
+          collaborationPeople: count,
+        },
         recurring: emptyRecurring(),
         churnWindow: emptyRecurring(),
         previousNewRevenue: null,

@@ -146,11 +146,22 @@ describe("computeMeasures", () => {
 
   it("reads pulses closed in the window only", () => {
     const m = computeMeasures([], SEPTEMBER, [
-      { closedMs: ms("2026-10-01"), asked: 4, respondents: 4, collaborationAnswers: [{ department: null, value: 1 }] },
-      { closedMs: ms("2026-09-30"), asked: 3, respondents: 2, collaborationAnswers: [{ department: null, value: 5 }] },
+      {
+        closedMs: ms("2026-10-01"),
+        asked: 4,
+        respondents: 4,
+        collaborationAnswers: [{ department: null, value: 1, respondent: "a" }],
+      },
+      {
+        closedMs: ms("2026-09-30"),
+        asked: 3,
+        respondents: 2,
+        collaborationAnswers: [{ department: null, value: 5, respondent: "b" }],
+      },
     ]);
     expect(m).toMatchObject({ pulseAsked: 3, pulseRespondents: 2, collaborationSum: 5, collaborationCount: 1 });
-    expect(m.collaborationByDepartment).toEqual({ unknown: { sum: 5, count: 1 } });
+    expect(m.collaborationByDepartment).toEqual({ unknown: { sum: 5, count: 1, people: 1 } });
+    expect(m.collaborationPeople).toBe(1);
   });
 });
 

@@ -76,13 +76,13 @@ export const SEPTEMBER_PULSES: ClosedPulseData[] = [
     asked: 10,
     respondents: 7,
     collaborationAnswers: [
-      // three answers a department: the floor under which a department's mean is hidden
-      { department: "marketing", value: 4 },
-      { department: "marketing", value: 4 },
-      { department: "marketing", value: 4 },
-      { department: "sales", value: 3 },
-      { department: "sales", value: 2 },
-      { department: "sales", value: 1 },
+      // three people a department: the floor under which a department's mean is hidden
+      { department: "marketing", value: 4, respondent: "m1" },
+      { department: "marketing", value: 4, respondent: "m2" },
+      { department: "marketing", value: 4, respondent: "m3" },
+      { department: "sales", value: 3, respondent: "s1" },
+      { department: "sales", value: 2, respondent: "s2" },
+      { department: "sales", value: 1, respondent: "s3" },
     ],
   },
   { closedMs: Date.parse("2026-08-30T15:00:00Z"), asked: 5, respondents: 5, collaborationAnswers: [] },
