@@ -20,7 +20,7 @@ export function createCsvUrlReader(ctx: ReaderContext): SourceReader {
   return {
     coverage: () => ({ kind: "all" }),
     async *pages() {
-      const url = settings.url ?? ctx.secret(settings.url_env as string);
+      const url = settings.url ?? ctx.secret("url_env");
       const problem = csvUrlProblem(url);
       if (problem !== undefined)
         throw new Error(`the CSV URL${settings.url_env ? ` in ${settings.url_env}` : ""}: ${problem}`);
@@ -28,8 +28,12 @@ export function createCsvUrlReader(ctx: ReaderContext): SourceReader {
         method: "GET",
         url,
         headers: { accept: "text/csv" },
-        maxBytes: MAX_CSV_BYTES,
+        followRedirects: true,
       });
+      if (text.length > MAX_CSV_BYTES)
+        throw new Error(
+          `the CSV is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB: split it, or load it with tandem import`,
+        );
       const validate = createRowMapper(mapping);
       const bad: RowError[] = [];
       let badRows = 0;

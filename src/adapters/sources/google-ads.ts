@@ -10,7 +10,7 @@ import {
   mapGoogleAdsRows,
 } from "../../core/sources/google-ads.ts";
 import type { SourceReader } from "../../core/sources/reader.ts";
-import { adWindowOf } from "./ad-window-of.ts";
+import { adWindowOf, dayRanges } from "./ad-window-of.ts";
 import { SourceHttpError } from "./http-client.ts";
 import { toPage } from "./mapped-page.ts";
 import type { ReaderContext } from "./reader-context.ts";
@@ -27,28 +27,44 @@ type GoogleAdsSettings = {
   api_version?: string;
 };
 
-const PAGE_RECORDS = 500;
+// One request per month of days: a long first sync is several committed pages, and
+// each answer stays small.
+const DAYS_PER_REQUEST = 31;
 
 export function createGoogleAdsReader(ctx: ReaderContext): SourceReader {
   const settings = ctx.settings as GoogleAdsSettings;
-  const customerId = settings.customer_id.replaceAll("-", "");
+  const customerId = String(settings.customer_id).replaceAll("-", "");
   const url = `${ctx.baseUrl.replace(/\/+$/, "")}/v${settings.api_version ?? DEFAULT_GOOGLE_ADS_API_VERSION}/customers/${customerId}/googleAds:searchStream`;
 
   async function accessToken(): Promise<string> {
-    if (settings.token_env !== undefined) return ctx.secret(settings.token_env);
+    if (settings.token_env !== undefined) return ctx.secret("token_env");
     const answer = await ctx.http.json<{ access_token?: string }>({
       method: "POST",
       url: settings.token_url ?? GOOGLE_TOKEN_URL,
       form: {
         grant_type: "refresh_token",
-        client_id: ctx.secret(settings.client_id_env as string),
-        client_secret: ctx.secret(settings.client_secret_env as string),
-        refresh_token: ctx.secret(settings.refresh_token_env as string),
+        client_id: ctx.secret("client_id_env"),
+        client_secret: ctx.secret("client_secret_env"),
+        refresh_token: ctx.secret("refresh_token_env"),
       },
     });
     if (typeof answer.access_token !== "string")
       throw new Error("Google's token endpoint answered without an access_token");
     return answer.access_token;
+  }
+
+  async function search(headers: Record<string, string>, from: string, to: string) {
+    let batches: { results?: GoogleAdsRow[] }[];
+    try {
+      batches = await ctx.http.json({ method: "POST", url, headers, json: { query: googleAdsQuery(from, to) } });
+    } catch (error) {
+      if (error instanceof SourceHttpError && error.status === 401 && settings.token_env !== undefined)
+        throw new Error(`Google Ads refused the token in ${settings.token_env} (401): give it a valid access token`);
+      throw error;
+    }
+    if (!Array.isArray(batches))
+      throw new Error("Google Ads answered searchStream with something other than an array of batches");
+    return batches;
   }
 
   return {
@@ -61,29 +77,17 @@ export function createGoogleAdsReader(ctx: ReaderContext): SourceReader {
       const token = await accessToken();
       const headers: Record<string, string> = {
         authorization: `Bearer ${token}`,
-        "developer-token": ctx.secret(settings.developer_token_env),
+        "developer-token": ctx.secret("developer_token_env"),
       };
-      if (settings.login_customer_id) headers["login-customer-id"] = settings.login_customer_id.replaceAll("-", "");
-      let batches: { results?: GoogleAdsRow[] }[];
-      try {
-        batches = await ctx.http.json({
-          method: "POST",
-          url,
-          headers,
-          body: { query: googleAdsQuery(window.from, window.to) },
-        });
-      } catch (error) {
-        if (error instanceof SourceHttpError && error.status === 401 && settings.token_env !== undefined)
-          throw new Error(`Google Ads refused the token in ${settings.token_env} (401): give it a valid access token`);
-        throw error;
-      }
-      if (!Array.isArray(batches))
-        throw new Error("Google Ads answered searchStream with something other than an array of batches");
-      const rows = batches.flatMap((batch) => batch.results ?? []);
-      const records = mapGoogleAdsRows(rows, { source: ctx.name, zone: ctx.zone });
-      for (let at = 0; at < records.length || at === 0; at += PAGE_RECORDS) {
-        const last = at + PAGE_RECORDS >= records.length;
-        yield toPage(records.slice(at, at + PAGE_RECORDS), ctx, last ? window.to : null);
+      if (settings.login_customer_id)
+        headers["login-customer-id"] = String(settings.login_customer_id).replaceAll("-", "");
+      const ranges = dayRanges(window.from, window.to, DAYS_PER_REQUEST);
+      for (const [index, [from, to]] of ranges.entries()) {
+        const batches = await search(headers, from, to);
+        const rows = batches.flatMap((batch) => batch.results ?? []);
+        const records = mapGoogleAdsRows(rows, { source: ctx.name, zone: ctx.zone });
+        // The cursor is the last day read; it moves only once the whole window is in.
+        yield toPage(records, ctx, index === ranges.length - 1 ? window.to : null);
       }
     },
   };

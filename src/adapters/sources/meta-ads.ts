@@ -20,7 +20,7 @@ type InsightsAnswer = { data?: MetaInsight[]; paging?: { next?: string } };
 export function createMetaAdsReader(ctx: ReaderContext): SourceReader {
   const settings = ctx.settings as MetaSettings;
   const base = new URL(ctx.baseUrl);
-  const accountId = settings.account_id.replace(/^act_/, "");
+  const accountId = String(settings.account_id).replace(/^act_/, "");
   const path = `/v${settings.api_version ?? DEFAULT_META_API_VERSION}/act_${accountId}/insights`;
 
   return {
@@ -30,7 +30,7 @@ export function createMetaAdsReader(ctx: ReaderContext): SourceReader {
     },
     async *pages(cursor, options) {
       const window = adWindowOf(ctx, cursor, options);
-      const headers = { authorization: `Bearer ${ctx.secret(settings.token_env)}` };
+      const headers = { authorization: `Bearer ${ctx.secret("token_env")}` };
       const first = new URL(path, base);
       for (const [name, value] of Object.entries(metaInsightsParams(window.from, window.to)))
         first.searchParams.set(name, value);

@@ -71,14 +71,14 @@ export function createSalesforceReader(ctx: ReaderContext): SourceReader {
   let token: string | undefined;
 
   async function signIn(): Promise<string> {
-    if (settings.token_env !== undefined) return ctx.secret(settings.token_env);
+    if (settings.token_env !== undefined) return ctx.secret("token_env");
     const answer = await ctx.http.json<{ access_token?: string }>({
       method: "POST",
       url: `${base}/services/oauth2/token`,
       form: {
         grant_type: "client_credentials",
-        client_id: ctx.secret(settings.client_id_env as string),
-        client_secret: ctx.secret(settings.client_secret_env as string),
+        client_id: ctx.secret("client_id_env"),
+        client_secret: ctx.secret("client_secret_env"),
       },
     });
     if (typeof answer.access_token !== "string")

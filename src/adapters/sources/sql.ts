@@ -29,7 +29,7 @@ export function createSqlReader(ctx: ReaderContext): SourceReader {
     coverage: (_cursor, options): ReadCoverage => (incremental(options.full) ? { kind: "changes" } : { kind: "all" }),
     async *pages(cursor, options) {
       const client = new pg.Client({
-        connectionString: ctx.secret(settings.url_env),
+        connectionString: ctx.secret("url_env"),
         application_name: "tandem-source",
       });
       try {

@@ -22,7 +22,7 @@ export const adWindowSettings = {
 };
 
 const customerId = (what: string) =>
-  z
+  z.coerce
     .string()
     .regex(/^\d{3}-?\d{3}-?\d{4}$/, `expected the ${what} as Google Ads shows it, like 123-456-7890`)
     .transform((id) => id.replaceAll("-", ""));

@@ -12,7 +12,7 @@ export const metaAdsSpec: SourceKindSpec = {
   defaultBaseUrl: "https://graph.facebook.com",
   settings: z
     .object({
-      account_id: z
+      account_id: z.coerce
         .string()
         .regex(/^(act_)?\d{1,20}$/, "expected the ad account id, digits (act_ in front is fine)")
         .transform((id) => id.replace(/^act_/, "")),

@@ -5,108 +5,52 @@
 // keeps it for queryAll with IsDeleted true, as the recycle bin does.
 import { randomBytes } from "node:crypto";
 import { salesforceLead, salesforceOpportunity } from "./examples.ts";
-import { bearer, startVendorServer, type VendorServer } from "./vendor-server.ts";
+import { bearer, startVendorServer, type VendorAnswer, type VendorServer } from "./vendor-server.ts";
 
 type SfRecord = Record<string, unknown> & { Id: string; SystemModstamp: string; IsDeleted: boolean };
-type Cursor = { records: Record<string, unknown>[] };
 
 export type FakeSalesforce = VendorServer & {
-  /** tokens the org accepts; client credentials add theirs */
+  /** tokens the org accepts; the client-credentials flow adds what it issues */
   tokens: Set<string>;
   clientId: string;
   clientSecret: string;
   /** records per batch (Salesforce: up to 2,000) */
   batchSize: number;
+  leads: Map<string, SfRecord>;
+  opportunities: Map<string, SfRecord>;
   putLead(id: string, fields?: Record<string, unknown>): void;
   putOpportunity(id: string, fields?: Record<string, unknown>): void;
   /** changes a record's fields and moves its SystemModstamp forward */
   update(id: string, fields: Record<string, unknown>): void;
   delete(id: string): void;
-  /** fields Lead has beyond the standard ones (custom fields such as MQL_Date__c) */
-  leadFields: Set<string>;
 };
 
+export const INVALID_SESSION = [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }];
 const SOQL = /^SELECT (.+?) FROM (Lead|Opportunity)(?: WHERE (.+?))?(?: ORDER BY SystemModstamp ASC)?$/;
+const CUSTOM_LEAD_FIELDS = ["MQL_Date__c", "SQL_Date__c"];
 
 export async function startFakeSalesforce(options: { batchSize?: number } = {}): Promise<FakeSalesforce> {
   const objects = { Lead: new Map<string, SfRecord>(), Opportunity: new Map<string, SfRecord>() };
-  const cursors = new Map<string, Cursor>();
+  const cursors = new Map<string, Record<string, unknown>[]>();
   const tokens = new Set<string>(["00Dxx0000001gPL!static-token"]);
-  const leadFields = new Set(["MQL_Date__c", "SQL_Date__c"]);
   let clock = Date.parse("2026-09-20T00:00:00Z");
   const stamp = () => {
     clock += 1000;
     return new Date(clock).toISOString().replace("Z", "+0000");
   };
 
-  const errors = (status: number) =>
-    status === 401
-      ? [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }]
-      : status === 429 || status === 403
-        ? [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }]
-        : [
-            {
-              message: "An unexpected error occurred. Please include this ErrorId if you contact support",
-              errorCode: "UNKNOWN_EXCEPTION",
-            },
-          ];
-
-  const fake = (await startVendorServer(
-    (method, url) => {
-      if (method === "POST" && url.pathname === "/services/oauth2/token") return "token";
-      if (method === "GET" && /^\/services\/data\/v\d+\.\d\/query(All)?(\/[\w-]+)?$/.test(url.pathname)) return "query";
-      return undefined;
-    },
-    (call, reply) => {
-      if (call.route === "token") {
-        const form = new URLSearchParams(call.body);
-        if (form.get("grant_type") !== "client_credentials")
-          return reply(400, { error: "unsupported_grant_type", error_description: "grant type not supported" });
-        if (form.get("client_id") !== fake.clientId || form.get("client_secret") !== fake.clientSecret)
-          return reply(400, { error: "invalid_client", error_description: "invalid client credentials" });
-        const token = `00Dxx0000001gPL!${randomBytes(8).toString("hex")}`;
-        tokens.add(token);
-        return reply(200, {
-          access_token: token,
-          signature: randomBytes(8).toString("base64"),
-          scope: "api",
-          instance_url: fake.url,
-          id: `${fake.url}/id/00Dxx0000001gPLEAY/005xx000001Sv6AAAS`,
-          token_type: "Bearer",
-          issued_at: String(clock),
-        });
-      }
-      const token = bearer(call);
-      if (token === undefined || !tokens.has(token)) return reply(401, errors(401));
-      const version = /\/v(\d+\.\d)\//.exec(call.url.pathname)?.[1] as string;
-      const locator = /\/query(?:All)?\/([\w-]+)$/.exec(call.url.pathname)?.[1];
-      if (locator !== undefined) {
-        const [, id, at] = /^(\w+)-(\d+)$/.exec(locator) ?? [];
-        const cursor = id === undefined ? undefined : cursors.get(id);
-        if (!cursor) return reply(400, [{ message: "invalid query locator", errorCode: "INVALID_QUERY_LOCATOR" }]);
-        return reply(200, batch(cursor, id as string, Number(at), version));
-      }
-      const soql = call.url.searchParams.get("q") ?? "";
-      const all = call.url.pathname.includes("/queryAll");
-      const result = run(soql, all);
-      if (typeof result === "string") return reply(400, [{ message: result, errorCode: "MALFORMED_QUERY" }]);
-      const id = `01g${randomBytes(6).toString("hex")}`;
-      const cursor = { records: result };
-      cursors.set(id, cursor);
-      return reply(200, batch(cursor, id, 0, version));
-    },
-    errors,
-  )) as FakeSalesforce;
-
-  function batch(cursor: Cursor, id: string, at: number, version: string) {
-    const records = cursor.records.slice(at, at + fake.batchSize);
-    const next = at + records.length;
-    const done = next >= cursor.records.length;
+  function batch(records: Record<string, unknown>[], id: string, at: number, version: string): VendorAnswer {
+    const slice = records.slice(at, at + fake.batchSize);
+    const next = at + slice.length;
+    const done = next >= records.length;
     return {
-      totalSize: cursor.records.length,
-      done,
-      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${id}-${next}` }),
-      records,
+      status: 200,
+      body: {
+        totalSize: records.length,
+        done,
+        ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${id}-${next}` }),
+        records: slice,
+      },
     };
   }
 
@@ -117,7 +61,7 @@ export async function startFakeSalesforce(options: { batchSize?: number } = {}):
     const fields = fieldList.split(",").map((f) => f.trim());
     const known =
       object === "Lead"
-        ? [...Object.keys(salesforceLead("x")), ...leadFields]
+        ? [...Object.keys(salesforceLead("x")), ...CUSTOM_LEAD_FIELDS]
         : [...Object.keys(salesforceOpportunity("x")), "CurrencyIsoCode"];
     const unknown = fields.find((f) => !known.includes(f));
     if (unknown) return `No such column '${unknown}' on entity '${object}'.`;
@@ -133,11 +77,55 @@ export async function startFakeSalesforce(options: { batchSize?: number } = {}):
       } else return `unexpected WHERE in this fake: ${where}`;
     }
     rows.sort((a, b) => a.SystemModstamp.localeCompare(b.SystemModstamp) || a.Id.localeCompare(b.Id));
-    return rows.map((r) => ({
-      attributes: r.attributes,
-      ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])),
-    }));
+    return rows.map((r) => ({ attributes: r.attributes, ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])) }));
   }
+
+  const fake = (await startVendorServer((request) => {
+    if (request.method === "POST" && request.path === "/services/oauth2/token") {
+      const form = (request.body ?? {}) as Record<string, string>;
+      if (form.grant_type !== "client_credentials")
+        return {
+          status: 400,
+          body: { error: "unsupported_grant_type", error_description: "grant type not supported" },
+        };
+      if (form.client_id !== fake.clientId || form.client_secret !== fake.clientSecret)
+        return { status: 400, body: { error: "invalid_client", error_description: "invalid client credentials" } };
+      const token = `00Dxx0000001gPL!${randomBytes(8).toString("hex")}`;
+      tokens.add(token);
+      return {
+        status: 200,
+        body: {
+          access_token: token,
+          signature: randomBytes(8).toString("base64"),
+          scope: "api",
+          instance_url: fake.url,
+          id: `${fake.url}/id/00Dxx0000001gPLEAY/005xx000001Sv6AAAS`,
+          token_type: "Bearer",
+          issued_at: String(clock),
+        },
+      };
+    }
+    const path = /^\/services\/data\/v(\d+\.\d)\/(query|queryAll)(?:\/(\w+)-(\d+))?$/.exec(request.path);
+    if (request.method !== "GET" || path === null)
+      return { status: 404, body: [{ message: "The requested resource does not exist", errorCode: "NOT_FOUND" }] };
+    const token = bearer(request);
+    if (token === null || !tokens.has(token)) return { status: 401, body: INVALID_SESSION };
+    const [, version, endpoint, locator, at] = path as unknown as [string, string, string, string?, string?];
+    if (locator !== undefined) {
+      const records = cursors.get(locator);
+      if (!records)
+        return { status: 400, body: [{ message: "invalid query locator", errorCode: "INVALID_QUERY_LOCATOR" }] };
+      return batch(records, locator, Number(at), version);
+    }
+    const result = run(request.query.get("q") ?? "", endpoint === "queryAll");
+    if (typeof result === "string") {
+      const code = result.startsWith("No such column") ? "INVALID_FIELD" : "MALFORMED_QUERY";
+      return { status: 400, body: [{ message: result, errorCode: code }] };
+    }
+    const id = `01g${randomBytes(6).toString("hex")}`;
+    cursors.set(id, result);
+    return batch(result, id, 0, version);
+  })) as FakeSalesforce;
 
   const put = (object: "Lead" | "Opportunity", record: Record<string, unknown>) => {
     const stored = { ...record, SystemModstamp: stamp() } as SfRecord;
@@ -150,7 +138,8 @@ export async function startFakeSalesforce(options: { batchSize?: number } = {}):
     clientId: "3MVG9fake.client.id",
     clientSecret: "fake-client-secret",
     batchSize: options.batchSize ?? 2000,
-    leadFields,
+    leads: objects.Lead,
+    opportunities: objects.Opportunity,
     putLead: (id: string, fields: Record<string, unknown> = {}) => put("Lead", salesforceLead(id, fields)),
     putOpportunity: (id: string, fields: Record<string, unknown> = {}) =>
       put("Opportunity", salesforceOpportunity(id, fields)),

@@ -1,77 +1,107 @@
-// What every vendor fake shares: a server on 127.0.0.1 that records each call, and
-// failures on demand, one per call, for the next calls to a route: an HTTP status
-// (429 with Retry-After, a 5xx) or a dropped connection. A route is a name the fake
-// gives its endpoints ("token", "query", "search", "insights", "csv").
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// The HTTP part every vendor fake shares: a server on 127.0.0.1, a log of the
+// requests it answered, and faults to inject (429 with Retry-After, 5xx, a network
+// drop, or "every request after the nth fails": a failure half-way through a sync).
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type VendorCall = { route: string; method: string; url: URL; headers: IncomingMessage["headers"]; body: string };
-export type VendorFailure = { status: number; retryAfterSeconds?: number; body?: unknown } | { drop: true };
-export type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
-export type VendorHandler = (call: VendorCall, reply: Reply, res: ServerResponse) => void | Promise<void>;
+export type VendorRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  /** parsed JSON (or form fields), or null */
+  body: unknown;
+};
+export type VendorAnswer = { status: number; body: unknown; headers?: Record<string, string> };
+export type Fault = {
+  status: number;
+  /** Retry-After header value, in seconds */
+  retryAfter?: string;
+  body?: unknown;
+  /** how many requests in a row get it (default 1) */
+  times?: number;
+  /** only requests whose path contains this */
+  path?: string;
+};
 
 export type VendorServer = {
   url: string;
-  calls: VendorCall[];
-  callsTo(route: string): VendorCall[];
-  /** the next calls to `route` fail like this, one failure each */
-  fail(route: string, ...failures: VendorFailure[]): void;
-  /** the `n`th call to `route` from now on (1 = the next) fails, the ones before succeed: a failure half-way */
-  failAt(route: string, n: number, failure: VendorFailure): void;
+  requests: VendorRequest[];
+  /** the next matching request(s) get this answer instead */
+  fail(fault: Fault): void;
+  /** after `ok` more requests, every request fails with `status` until `heal()` */
+  failAfter(ok: number, status?: number): void;
+  heal(): void;
   close(): Promise<void>;
 };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+export async function startVendorServer(handle: (request: VendorRequest) => VendorAnswer): Promise<VendorServer> {
+  const requests: VendorRequest[] = [];
+  const faults: Fault[] = [];
+  let okLeft = Number.POSITIVE_INFINITY;
+  let brokenStatus = 500;
 
-/** `routeOf` names the endpoint a request is for (undefined: 404). */
-export async function startVendorServer(
-  routeOf: (method: string, url: URL) => string | undefined,
-  handle: VendorHandler,
-  failureBody: (status: number) => unknown,
-): Promise<VendorServer> {
-  const calls: VendorCall[] = [];
-  const failures = new Map<string, (VendorFailure | null)[]>();
   const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const body = await readBody(req);
-    const reply: Reply = (status, payload, headers = {}) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-      res.end(typeof payload === "string" ? payload : JSON.stringify(payload));
-    };
-    const route = routeOf(req.method ?? "GET", url);
-    if (route === undefined) return reply(404, { error: "no such endpoint in this fake" });
-    const call = { route, method: req.method ?? "GET", url, headers: req.headers, body };
-    calls.push(call);
-    const failure = failures.get(route)?.shift();
-    if (failure) {
-      if ("drop" in failure) return void res.socket?.destroy();
-      const headers: Record<string, string> = {};
-      if (failure.retryAfterSeconds !== undefined) headers["retry-after"] = String(failure.retryAfterSeconds);
-      return reply(failure.status, failure.body ?? failureBody(failure.status), headers);
+    let body: unknown = null;
+    if (raw !== "") {
+      body = (req.headers["content-type"] ?? "").includes("json")
+        ? JSON.parse(raw)
+        : Object.fromEntries(new URLSearchParams(raw));
     }
+    const request: VendorRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
+    requests.push(request);
+    const send = (answer: VendorAnswer) => {
+      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    };
+    const fault = faults.find((f) => f.path === undefined || request.path.includes(f.path));
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return;
+      }
+      send({
+        status: fault.status,
+        body: fault.body ?? { message: `injected ${fault.status}` },
+        ...(fault.retryAfter ? { headers: { "retry-after": fault.retryAfter } } : {}),
+      });
+      return;
+    }
+    if (okLeft <= 0) {
+      send({ status: brokenStatus, body: { message: "injected outage" } });
+      return;
+    }
+    okLeft--;
     try {
-      await handle(call, reply, res);
+      send(handle(request));
     } catch (error) {
-      reply(500, { error: String(error) });
+      send({ status: 500, body: { message: `fake failed: ${(error as Error).message}` } });
     }
   });
-  server.keepAliveTimeout = 100;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    calls,
-    callsTo: (route) => calls.filter((call) => call.route === route),
-    fail(route, ...more) {
-      const queue = failures.get(route) ?? [];
-      failures.set(route, [...queue, ...more]);
+    requests,
+    fail: (fault) => faults.push({ ...fault }),
+    failAfter(ok, status = 500) {
+      okLeft = ok;
+      brokenStatus = status;
     },
-    failAt(route, n, failure) {
-      failures.set(route, [...Array.from({ length: n - 1 }, () => null), failure]);
+    heal() {
+      okLeft = Number.POSITIVE_INFINITY;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -81,8 +111,9 @@ export async function startVendorServer(
   };
 }
 
-/** The bearer token of a request, if any. */
-export function bearer(call: VendorCall): string | undefined {
-  const auth = call.headers.authorization;
-  return typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
+/** The bearer token a request carried, or null. */
+export function bearer(request: VendorRequest): string | null {
+  const header = request.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.startsWith("Bearer ") ? value.slice(7) : null;
 }

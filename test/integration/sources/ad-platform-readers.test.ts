@@ -7,6 +7,7 @@ import { createMetaAdsReader } from "../../../src/adapters/sources/meta-ads.ts";
 import type { SourcePage, SourceReader } from "../../../src/core/sources/reader.ts";
 import { type FakeGoogleAds, startFakeGoogleAds } from "../../fakes/vendors/google-ads.ts";
 import { type FakeMetaAds, startFakeMetaAds } from "../../fakes/vendors/meta-ads.ts";
+import type { VendorRequest } from "../../fakes/vendors/vendor-server.ts";
 import { testReaderContext } from "../../helpers/source-context.ts";
 
 const NOW = Date.parse("2026-09-30T12:00:00Z");
@@ -16,6 +17,8 @@ async function readAll(reader: SourceReader, cursor: string | null, options = { 
   for await (const page of reader.pages(cursor, options)) pages.push(page);
   return pages;
 }
+const searches = (google: FakeGoogleAds) => google.requests.filter((r) => r.path.endsWith(":searchStream"));
+const queryOf = (request: VendorRequest | undefined) => String((request?.body as { query?: string } | null)?.query);
 const spend = (pages: SourcePage[]) =>
   pages.flatMap((p) => p.records.flatMap((r) => r.facts.map((f) => [f.externalId, f.channel, f.value])));
 
@@ -65,12 +68,12 @@ describe("a google_ads source", () => {
       ["gads:day:2026-09-15:spend:performance_max", "performance_max", 5],
     ]);
     expect(pages.at(-1)?.cursor).toBe("2026-09-30");
-    const [token] = google.callsTo("token");
-    expect(new URLSearchParams(token?.body).get("grant_type")).toBe("refresh_token");
-    const [search] = google.callsTo("search");
-    expect(search?.url.pathname).toBe("/v21/customers/1234567890/googleAds:searchStream");
+    const [token] = google.requests.filter((r) => r.path === "/token");
+    expect((token?.body as Record<string, string>).grant_type).toBe("refresh_token");
+    const [search] = searches(google);
+    expect(search?.path).toBe("/v21/customers/1234567890/googleAds:searchStream");
     expect(search?.headers["developer-token"]).toBe(google.developerToken);
-    expect(JSON.parse(search?.body ?? "").query).toContain("BETWEEN '2026-09-01' AND '2026-09-30'");
+    expect(queryOf(search)).toContain("BETWEEN '2026-09-01' AND '2026-09-30'");
   });
 
   it("re-reads the last lookback_days and mirrors them: a restated day follows, a refunded day goes", async () => {
@@ -84,9 +87,7 @@ describe("a google_ads source", () => {
     google.setCost("2026-09-20", "1", "SEARCH", "4500000");
     google.setCost("2026-09-18", "1", "VIDEO", "0");
     const second = await readAll(gads, cursor);
-    expect(JSON.parse(google.callsTo("search")[1]?.body ?? "").query).toContain(
-      "BETWEEN '2026-09-15' AND '2026-09-30'",
-    );
+    expect(queryOf(searches(google)[1])).toContain("BETWEEN '2026-09-15' AND '2026-09-30'");
     // 2026-09-18 is in the window and no longer read: the engine removes its spend.
     expect(spend(second)).toEqual([["gads:day:2026-09-20:spend:paid_search", "paid_search", 4.5]]);
     expect(gads.coverage(cursor, { full: false, nowMs: NOW })).toEqual({
@@ -119,7 +120,7 @@ describe("a google_ads source", () => {
 
   it("sends the manager account as login-customer-id", async () => {
     await readAll(reader({ login_customer_id: "111-222-3333" }), null);
-    expect(google.callsTo("search")[0]?.headers["login-customer-id"]).toBe("1112223333");
+    expect(searches(google)[0]?.headers["login-customer-id"]).toBe("1112223333");
   });
 });
 
@@ -152,10 +153,10 @@ describe("a meta_ads source", () => {
     for (let day = 1; day <= 30; day++) meta.setSpend(`2026-09-${String(day).padStart(2, "0")}`, `${day}.50`);
     meta.pageSize = 25;
     const pages = await readAll(reader(), null);
-    const calls = meta.callsTo("insights");
+    const calls = meta.requests;
     expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(calls[0]?.url.pathname).toBe(`/v23.0/act_${meta.accountId}/insights`);
-    expect(JSON.parse(calls[0]?.url.searchParams.get("time_range") ?? "")).toEqual({
+    expect(calls[0]?.path).toBe(`/v23.0/act_${meta.accountId}/insights`);
+    expect(JSON.parse(calls[0]?.query.get("time_range") ?? "")).toEqual({
       since: "2026-08-01",
       until: "2026-09-30",
     });
@@ -174,7 +175,7 @@ describe("a meta_ads source", () => {
     const cursor = (await readAll(meter, null)).at(-1)?.cursor ?? null;
     meta.setSpend("2026-09-20", "80.25");
     const second = await readAll(meter, cursor);
-    expect(JSON.parse(meta.callsTo("insights")[1]?.url.searchParams.get("time_range") ?? "")).toEqual({
+    expect(JSON.parse(meta.requests[1]?.query.get("time_range") ?? "")).toEqual({
       since: "2026-08-31",
       until: "2026-09-30",
     });

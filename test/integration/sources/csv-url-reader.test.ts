@@ -48,8 +48,7 @@ describe("a csv_url source", () => {
         externalId: "sheet:row:sep-fair:spend",
       },
     ]);
-    expect(sheet.callsTo("published")).toHaveLength(1);
-    expect(sheet.callsTo("csv")).toHaveLength(1);
+    expect(sheet.requests).toEqual(["/pub", "/export.csv"]);
   });
 
   it("writes nothing when a row is invalid, naming every bad line", async () => {
@@ -94,7 +93,7 @@ describe("a csv_url source", () => {
   });
 
   it("says what the host answered when the sheet is not published", async () => {
-    sheet.fail("published", { status: 404 });
+    sheet.fail(404);
     const error = await readAll(reader()).catch((e: Error) => e);
     expect(String(error)).toMatch(/404/);
   });
