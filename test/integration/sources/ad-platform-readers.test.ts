@@ -69,7 +69,7 @@ describe("a google_ads source", () => {
     ]);
     expect(pages.at(-1)?.cursor).toBe("2026-09-30");
     const [token] = google.requests.filter((r) => r.path === "/token");
-    expect((token?.body as Record<string, string>).grant_type).toBe("refresh_token");
+    expect((token?.body as Record<string, string> | undefined)?.grant_type).toBe("refresh_token");
     const [search] = searches(google);
     expect(search?.path).toBe("/v21/customers/1234567890/googleAds:searchStream");
     expect(search?.headers["developer-token"]).toBe(google.developerToken);
