@@ -22,6 +22,13 @@ export type FactStats = {
    * before the previous one, for growth). Optional: without it the engine asks `measures`.
    */
   newRevenue?(workspaceId: number, window: Window): Promise<number>;
+  /**
+   * Several windows' measures (or new revenue) at once, in the order asked: a snapshot's
+   * two periods or a sparkline's eight in one pass over the facts. Optional: without
+   * them the engine asks window by window.
+   */
+  measuresMany?(workspaceId: number, windows: Window[]): Promise<Measures[]>;
+  newRevenueMany?(workspaceId: number, windows: Window[]): Promise<number[]>;
 };
 
 /** Reads a workspace's KPI settings (src/store/kpi-settings.ts implements it). */

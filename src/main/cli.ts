@@ -44,6 +44,21 @@ const COMMANDS: CliTable = {
     summary: "metrics as code: departments, owners, targets, custom metrics",
     load: async () => (await import("../adapters/cli/commands/config.ts")).configCommand,
   },
+  sources: {
+    usage: "tandem sources list | tandem sources sync [NAME] [--full]",
+    summary: "the configured sources (HubSpot, Stripe, …): list them, sync them now",
+    load: async () => {
+      const [{ sourcesCommand }, { createSourceReader }] = await Promise.all([
+        import("../adapters/cli/commands/sources.ts"),
+        import("./sources.ts"),
+      ]);
+      return sourcesCommand({
+        readerFor: (source, workspace) => createSourceReader(source, workspace),
+        // a terminal gets one status line, rewritten in place; a pipe or a log gets none
+        progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[2K${line}`) : undefined,
+      });
+    },
+  },
   serve: {
     usage: "tandem serve",
     summary: "run the bot (what npm start runs)",

@@ -1,6 +1,6 @@
-// The KPI engine's measures in SQL (the FactStats port): two statements per window
-// (totals, breakdowns) run together, and one per batch of concurrent recurring-revenue
-// calls. The SQL is the same on SQLite and PostgreSQL except for recurring revenue.
+// The KPI engine's measures in SQL (the FactStats port): two statements (totals,
+// breakdowns) per set of windows asked together, and one per batch of concurrent
+// recurring-revenue calls. The SQL is the same on SQLite and PostgreSQL except for recurring revenue.
 // The formulas are those of KPI-DEFINITIONS.md; src/core/kpi/reference-measures.ts
 // computes the same numbers in memory and is the oracle the integration tests use.
 //
@@ -15,10 +15,28 @@ import type { Database } from "./database.ts";
 type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
+// Several windows are answered by one grouped pass: every statement below reads the
+// span from the first window's start to the last one's end once and tags each row with
+// its window's index (`bucket`; rows between windows get none and are dropped), so a
+// snapshot's period and previous period, or a sparkline's eight periods, cost one scan
+// each, not one per window. The windows of one pass never overlap (windowSets).
+
+/** `CASE WHEN column in window 0 THEN 0 … END`; the bounds are engine-computed integers. */
+function bucketOf(column: string, windows: Window[]): string {
+  const whens = windows.map((w, i) => `WHEN ${column} >= ${w.startMs} AND ${column} < ${w.endMs} THEN ${i}`);
+  return `CASE ${whens.join(" ")} END`;
+}
+
+function spanOf(column: string, windows: Window[]): string {
+  const from = Math.min(...windows.map((w) => w.startMs));
+  const to = Math.max(...windows.map((w) => w.endMs));
+  return `${column} >= ${from} AND ${column} < ${to}`;
+}
+
 // Stage counts except leads (those come from the leads-by-channel query, where each
 // distinct lead entity falls in exactly one channel) and the deal-level numbers.
-const WINDOW_TOTALS = `
-SELECT
+const windowTotals = (windows: Window[]) => `
+SELECT bucket,
   COUNT(DISTINCT CASE WHEN kind = 'mql' THEN entity_id END) AS mqls,
   COUNT(DISTINCT CASE WHEN kind = 'sql' THEN entity_id END) AS sqls,
   COUNT(DISTINCT CASE WHEN kind = 'opportunity' THEN entity_id END) AS opportunities,
@@ -29,47 +47,57 @@ SELECT
   SUM(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END) AS nps_answers,
   SUM(CASE WHEN kind = 'csat' THEN value END) AS csat_sum,
   SUM(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END) AS csat_count
-FROM facts
-WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
-  AND occurred_ms >= ? AND occurred_ms < ?`;
+FROM (
+  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, kind, entity_id, value, segment
+  FROM facts
+  WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
+    AND ${spanOf("occurred_ms", windows)}
+) AS tagged
+WHERE bucket IS NOT NULL
+GROUP BY bucket`;
 
 // new_revenue_growth's previous value needs only this of the period before the previous.
-const WINDOW_NEW_REVENUE = `
-SELECT SUM(value) AS new_revenue
-FROM facts
-WHERE workspace_id = ? AND kind = 'won' AND occurred_ms >= ? AND occurred_ms < ?`;
+const windowNewRevenue = (windows: Window[]) => `
+SELECT bucket, SUM(value) AS new_revenue
+FROM (
+  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, value
+  FROM facts
+  WHERE workspace_id = ? AND kind = 'won' AND ${spanOf("occurred_ms", windows)}
+) AS tagged
+WHERE bucket IS NOT NULL
+GROUP BY bucket`;
 
-// The breakdowns come back as rows (part, label, a, b, c, d) of one statement, to save
-// round trips; each part below fills the columns it needs. Every number is cast to a
-// double: Prisma's SQLite adapter types a column by its first value, and a first
+// The breakdowns come back as rows (bucket, part, label, a, b, c, d) of one statement,
+// to save round trips; each part below fills the columns it needs. Every number is cast
+// to a double: Prisma's SQLite adapter types a column by its first value, and a first
 // integer would truncate the decimals of every later row.
 const real = (expression: string) => `CAST(${expression} AS DOUBLE PRECISION)`;
 
-// Each lead entity once, under the channel of its earliest lead fact in the window
-// (ties: the first stored). MATERIALIZED keeps the planner on the time index: left to
-// itself it walks every lead of all time in entity order to save the window's sort.
-const LEADS_BY_CHANNEL = `
+// Each lead entity once per window, under the channel of its earliest lead fact in that
+// window (ties: the first stored). MATERIALIZED keeps the planner on the time index: left
+// to itself it walks every lead of all time in entity order to save the window's sort.
+const leadsByChannel = (windows: Window[]) => `
 WITH window_leads AS MATERIALIZED (
-  SELECT id, entity_id, channel, occurred_ms FROM facts
-  WHERE workspace_id = ? AND kind = 'lead' AND occurred_ms >= ? AND occurred_ms < ?
+  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, id, entity_id, channel, occurred_ms FROM facts
+  WHERE workspace_id = ? AND kind = 'lead' AND ${spanOf("occurred_ms", windows)}
 )
-SELECT 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a, ${real("0")} AS b,
+SELECT bucket, 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a, ${real("0")} AS b,
   ${real("0")} AS c, ${real("0")} AS d
 FROM (
-  SELECT channel, ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY occurred_ms, id) AS rank
+  SELECT bucket, channel, ROW_NUMBER() OVER (PARTITION BY bucket, entity_id ORDER BY occurred_ms, id) AS rank
   FROM window_leads
-  WHERE entity_id IS NOT NULL
+  WHERE entity_id IS NOT NULL AND bucket IS NOT NULL
 ) AS first_leads
 WHERE rank = 1
-GROUP BY COALESCE(channel, 'unknown')`;
+GROUP BY bucket, COALESCE(channel, 'unknown')`;
 
 // Won facts by first-touch channel: the channel of the entity's earliest lead of any
 // time (ties: the first stored), else the won fact's own channel, else unknown. The
 // sales cycle rides along: new-segment deals whose entity has a lead.
 // a = deals, b = revenue, c = sales cycle days, d = deals in the sales cycle.
-const WON_BY_CHANNEL = `
+const wonByChannel = (windows: Window[]) => `
 WITH won AS MATERIALIZED (
-  SELECT w.value, w.occurred_ms,
+  SELECT ${bucketOf("w.occurred_ms", windows)} AS bucket, w.value, w.occurred_ms,
     CASE WHEN COALESCE(w.segment, 'new') = 'new' THEN 1 ELSE 0 END AS is_new,
     COALESCE(
       (SELECT l.channel FROM facts l
@@ -79,67 +107,99 @@ WITH won AS MATERIALIZED (
     (SELECT MIN(l.occurred_ms) FROM facts l
       WHERE l.workspace_id = w.workspace_id AND l.kind = 'lead' AND l.entity_id = w.entity_id) AS first_lead_ms
   FROM facts w
-  WHERE w.workspace_id = ? AND w.kind = 'won' AND w.occurred_ms >= ? AND w.occurred_ms < ?
+  WHERE w.workspace_id = ? AND w.kind = 'won' AND ${spanOf("w.occurred_ms", windows)}
 )
-SELECT 'won' AS part, label, ${real("COUNT(*)")} AS a, ${real("SUM(value)")} AS b,
+SELECT bucket, 'won' AS part, label, ${real("COUNT(*)")} AS a, ${real("SUM(value)")} AS b,
   ${real(`SUM(CASE WHEN is_new = 1 AND first_lead_ms IS NOT NULL
       THEN CAST(occurred_ms - first_lead_ms AS DOUBLE PRECISION) / ${DAY_MS} END)`)} AS c,
   ${real("SUM(CASE WHEN is_new = 1 AND first_lead_ms IS NOT NULL THEN 1 ELSE 0 END)")} AS d
 FROM won
-GROUP BY label`;
+WHERE bucket IS NOT NULL
+GROUP BY bucket, label`;
 
 // part = the department
-const SPEND_BY_CHANNEL = `
-SELECT department AS part, COALESCE(channel, 'unknown') AS label, ${real("SUM(value)")} AS a, ${real("0")} AS b,
-  ${real("0")} AS c, ${real("0")} AS d
-FROM facts
-WHERE workspace_id = ? AND kind = 'spend' AND occurred_ms >= ? AND occurred_ms < ?
-  AND department IN ('marketing', 'sales')
-GROUP BY department, COALESCE(channel, 'unknown')`;
+const spendByChannel = (windows: Window[]) => `
+SELECT bucket, department AS part, COALESCE(channel, 'unknown') AS label, ${real("SUM(value)")} AS a,
+  ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
+FROM (
+  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, department, channel, value
+  FROM facts
+  WHERE workspace_id = ? AND kind = 'spend' AND ${spanOf("occurred_ms", windows)}
+    AND department IN ('marketing', 'sales')
+) AS tagged
+WHERE bucket IS NOT NULL
+GROUP BY bucket, department, COALESCE(channel, 'unknown')`;
 
 // Per pulse first: anonymity minimums count people, and one person answers several
 // questions. a = sum of answers, b = answers, c = the fewest people behind them in any
 // one pulse; the '' label carries that fewest for all departments together.
-const COLLABORATION_BY_DEPARTMENT = `
+const collaborationByDepartment = (windows: Window[]) => `
 WITH answers AS MATERIALIZED (
-  SELECT p.id AS pulse_id, COALESCE(r.department, 'unknown') AS label, r.value, r.respondent_key
+  SELECT ${bucketOf("p.closed_ms", windows)} AS bucket, p.id AS pulse_id,
+    COALESCE(r.department, 'unknown') AS label, r.value, r.respondent_key
   FROM pulses p
   JOIN pulse_questions q ON q.pulse_id = p.id
   JOIN pulse_responses r ON r.question_id = q.id
-  WHERE p.workspace_id = ? AND p.status = 'closed' AND p.closed_ms >= ? AND p.closed_ms < ?
+  WHERE p.workspace_id = ? AND p.status = 'closed' AND ${spanOf("p.closed_ms", windows)}
     AND q.tag = 'collaboration' AND r.value IS NOT NULL
 ),
 per_pulse AS (
-  SELECT pulse_id, label, SUM(value) AS total, COUNT(*) AS answered, COUNT(DISTINCT respondent_key) AS people
-  FROM answers GROUP BY pulse_id, label
+  SELECT bucket, pulse_id, label, SUM(value) AS total, COUNT(*) AS answered,
+    COUNT(DISTINCT respondent_key) AS people
+  FROM answers WHERE bucket IS NOT NULL GROUP BY bucket, pulse_id, label
 ),
 pulse_people AS (
-  SELECT pulse_id, COUNT(DISTINCT respondent_key) AS people FROM answers GROUP BY pulse_id
+  SELECT bucket, pulse_id, COUNT(DISTINCT respondent_key) AS people
+  FROM answers WHERE bucket IS NOT NULL GROUP BY bucket, pulse_id
 )
-SELECT 'collaboration' AS part, label, ${real("SUM(total)")} AS a, ${real("SUM(answered)")} AS b,
+SELECT bucket, 'collaboration' AS part, label, ${real("SUM(total)")} AS a, ${real("SUM(answered)")} AS b,
   ${real("MIN(people)")} AS c, ${real("0")} AS d
-FROM per_pulse GROUP BY label
+FROM per_pulse GROUP BY bucket, label
 UNION ALL
-SELECT 'collaboration_people' AS part, '' AS label, ${real("0")} AS a, ${real("0")} AS b,
+SELECT bucket, 'collaboration_people' AS part, '' AS label, ${real("0")} AS a, ${real("0")} AS b,
   ${real("MIN(people)")} AS c, ${real("0")} AS d
-FROM pulse_people`;
+FROM pulse_people GROUP BY bucket`;
 
 // a = people asked, b = respondents
-const PARTICIPATION = `
-SELECT 'participation' AS part, '' AS label, ${real("SUM(p.asked_count)")} AS a,
-  ${real("SUM((SELECT COUNT(DISTINCT r.respondent_key) FROM pulse_responses r WHERE r.pulse_id = p.id))")} AS b,
+const participation = (windows: Window[]) => `
+SELECT bucket, 'participation' AS part, '' AS label, ${real("SUM(asked_count)")} AS a,
+  ${real("SUM((SELECT COUNT(DISTINCT r.respondent_key) FROM pulse_responses r WHERE r.pulse_id = tagged.id))")} AS b,
   ${real("0")} AS c, ${real("0")} AS d
-FROM pulses p
-WHERE p.workspace_id = ? AND p.status = 'closed' AND p.closed_ms >= ? AND p.closed_ms < ?`;
+FROM (
+  SELECT ${bucketOf("closed_ms", windows)} AS bucket, id, asked_count
+  FROM pulses
+  WHERE workspace_id = ? AND status = 'closed' AND ${spanOf("closed_ms", windows)}
+) AS tagged
+WHERE bucket IS NOT NULL
+GROUP BY bucket`;
 
-const BREAKDOWN_PARTS = [
-  LEADS_BY_CHANNEL,
-  WON_BY_CHANNEL,
-  SPEND_BY_CHANNEL,
-  COLLABORATION_BY_DEPARTMENT,
-  PARTICIPATION,
-];
-const WINDOW_BREAKDOWNS = BREAKDOWN_PARTS.map((part, i) => `SELECT * FROM (${part}) AS part${i}`).join("\nUNION ALL\n");
+const BREAKDOWN_PARTS = [leadsByChannel, wonByChannel, spendByChannel, collaborationByDepartment, participation];
+const windowBreakdowns = (windows: Window[]) =>
+  BREAKDOWN_PARTS.map((part, i) => `SELECT * FROM (${part(windows)}) AS part${i}`).join("\nUNION ALL\n");
+
+/**
+ * The windows in sets of pairwise disjoint ones, each set answered by one pass: a
+ * snapshot's or a series' periods are disjoint and make one set.
+ */
+function windowSets(windows: Window[]): number[][] {
+  for (const w of windows) {
+    if (!Number.isSafeInteger(w.startMs) || !Number.isSafeInteger(w.endMs) || w.startMs > w.endMs)
+      throw new Error(`not a window: [${w.startMs}, ${w.endMs})`);
+  }
+  const sets: number[][] = [];
+  const order = windows.map((_, i) => i).sort((a, b) => (windows[a]?.startMs ?? 0) - (windows[b]?.startMs ?? 0));
+  for (const i of order) {
+    const w = windows[i] as Window;
+    const overlaps = (j: number) => {
+      const other = windows[j] as Window;
+      return w.startMs < other.endMs && other.startMs < w.endMs;
+    };
+    const fits = sets.find((set) => !set.some(overlaps));
+    if (fits) fits.push(i);
+    else sets.push([i]);
+  }
+  return sets;
+}
 
 // Recurring revenue. The engine asks for several [start, end) pairs at once (the
 // period, the previous one, the churn windows) and most instants repeat, so calls made
@@ -231,7 +291,7 @@ function num(raw: unknown): number {
   return Number(raw);
 }
 
-/** Measures from the totals row and the breakdown rows of WINDOW_BREAKDOWNS (label, part, a–d). */
+/** Measures from one window's totals row and breakdown rows (part, label, a–d). */
 export function assembleMeasures(totals: Row, rows: Row[]): Measures {
   const m: Measures = {
     ...emptyMeasures(),
@@ -323,22 +383,56 @@ export function createSqlFactStats(db: Database): FactStats {
     }
   };
 
-  return {
-    async measures(workspaceId: number, window: Window): Promise<Measures> {
-      const span = [workspaceId, window.startMs, window.endMs];
-      const [[totals = {}], breakdowns] = await Promise.all([
-        query(WINDOW_TOTALS, span),
+  /** Answers each disjoint set of windows with one pass; results in the windows' order. */
+  const perWindow = async <T>(windows: Window[], pass: (set: Window[]) => Promise<T[]>): Promise<T[]> => {
+    const results: T[] = new Array(windows.length);
+    await Promise.all(
+      windowSets(windows).map(async (set) => {
+        const values = await pass(set.map((i) => windows[i] as Window));
+        set.forEach((i, k) => {
+          results[i] = values[k] as T;
+        });
+      }),
+    );
+    return results;
+  };
+  const byBucket = (rows: Row[], count: number): Row[][] => {
+    const grouped = Array.from({ length: count }, (): Row[] => []);
+    for (const row of rows) grouped[Number(row.bucket)]?.push(row);
+    return grouped;
+  };
+
+  const measuresMany = (workspaceId: number, windows: Window[]): Promise<Measures[]> =>
+    perWindow(windows, async (set) => {
+      const [totals, breakdowns] = await Promise.all([
+        query(windowTotals(set), [workspaceId]),
         query(
-          WINDOW_BREAKDOWNS,
-          BREAKDOWN_PARTS.flatMap(() => span),
+          windowBreakdowns(set),
+          BREAKDOWN_PARTS.map(() => workspaceId),
         ),
       ]);
-      return assembleMeasures(totals, breakdowns);
+      const totalsBy = byBucket(totals, set.length);
+      const rowsBy = byBucket(breakdowns, set.length);
+      return set.map((_, k) => assembleMeasures(totalsBy[k]?.[0] ?? {}, rowsBy[k] ?? []));
+    });
+
+  const newRevenueMany = (workspaceId: number, windows: Window[]): Promise<number[]> =>
+    perWindow(windows, async (set) => {
+      const rowsBy = byBucket(await query(windowNewRevenue(set), [workspaceId]), set.length);
+      return set.map((_, k) => num(rowsBy[k]?.[0]?.new_revenue));
+    });
+
+  return {
+    measuresMany,
+    newRevenueMany,
+    async measures(workspaceId: number, window: Window): Promise<Measures> {
+      const [measures] = await measuresMany(workspaceId, [window]);
+      return measures as Measures;
     },
 
     async newRevenue(workspaceId: number, window: Window): Promise<number> {
-      const [row = {}] = await query(WINDOW_NEW_REVENUE, [workspaceId, window.startMs, window.endMs]);
-      return num(row.new_revenue);
+      const [revenue] = await newRevenueMany(workspaceId, [window]);
+      return revenue ?? 0;
     },
 
     recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures> {

@@ -4,6 +4,7 @@
 // found through the `record` column (indexed with workspace and origin), not by
 // matching external-id prefixes, so ids with any characters stay exact.
 import type { SourceDefinition } from "../config/sources-config.ts";
+import type { Fact } from "../core/facts/fact.ts";
 import {
   type CommitResult,
   type SourceRef,
@@ -77,27 +78,46 @@ export function createSourceStore(db: Database): SourceStore {
         });
         if (held.count !== 1)
           throw new Error(`source ${source.name}: another sync took it over; this batch was not written`);
-        const removed = await removeKeys(
-          tx,
-          source,
-          records.map((record) => record.key),
-        );
-        const rows = records.flatMap((record) => record.facts.map((fact) => factTuple(fact, record.key)));
+        const origin = sourceOrigin(source.name);
+        const wanted = new Map<string, [Fact, string]>();
+        for (const record of records)
+          for (const fact of record.facts) wanted.set(fact.externalId ?? "", [fact, record.key]);
+        // Facts that are already stored exactly so stay; the rest of these records' facts go.
+        const stale: number[] = [];
+        const keys = records.map((record) => record.key);
+        for (let start = 0; start < keys.length; start += KEYS_PER_STATEMENT) {
+          const stored = await tx.fact.findMany({
+            where: {
+              workspaceId: source.workspaceId,
+              origin,
+              record: { in: keys.slice(start, start + KEYS_PER_STATEMENT) },
+            },
+          });
+          for (const row of stored) {
+            const now = wanted.get(row.externalId ?? "");
+            if (now !== undefined && now[1] === row.record && sameFact(now[0], row))
+              wanted.delete(row.externalId ?? "");
+            else stale.push(row.id);
+          }
+        }
+        let removed = 0;
+        for (let start = 0; start < stale.length; start += KEYS_PER_STATEMENT)
+          removed += (
+            await tx.fact.deleteMany({ where: { id: { in: stale.slice(start, start + KEYS_PER_STATEMENT) } } })
+          ).count;
+        const rows = [...wanted.values()].map(([fact, key]) => factTuple(fact, key));
         let written = 0;
         for (let start = 0; start < rows.length; start += MAX_JSON_BATCH) {
           written += await tx.$executeRawUnsafe(
             jsonInsertSql(db.dialect),
             source.workspaceId,
-            sourceOrigin(source.name),
+            origin,
             JSON.stringify(rows.slice(start, start + MAX_JSON_BATCH)),
           );
         }
         await tx.source.update({
           where: { id: source.id },
-          data: {
-            ...(cursor !== null ? { cursor } : {}),
-            factsOwned: { increment: written - removed },
-          },
+          data: { ...(cursor !== null ? { cursor } : {}), factsOwned: { increment: written - removed } },
         });
         return { written, removed, conflicts: rows.length - written };
       }, TRANSACTION);
@@ -158,6 +178,28 @@ function statements(dialect: Database["dialect"]) {
     recordKeysIn:
       "SELECT DISTINCT record FROM facts WHERE workspace_id = $1 AND origin = $2 AND record IS NOT NULL AND occurred_ms >= $3 AND occurred_ms < $4",
   };
+}
+
+type StoredFact = {
+  occurredMs: bigint;
+  kind: string;
+  entityId: string | null;
+  value: number | null;
+  channel: string | null;
+  department: string | null;
+  segment: string | null;
+};
+
+function sameFact(fact: Fact, row: StoredFact): boolean {
+  return (
+    Number(row.occurredMs) === fact.occurredMs &&
+    row.kind === fact.kind &&
+    row.entityId === fact.entityId &&
+    row.value === fact.value &&
+    row.channel === fact.channel &&
+    row.department === fact.department &&
+    row.segment === fact.segment
+  );
 }
 
 type SourceRow = Awaited<ReturnType<Db["source"]["findMany"]>>[number];

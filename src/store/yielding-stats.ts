@@ -7,6 +7,7 @@ import { setImmediate as turn } from "node:timers/promises";
 import type { FactStats } from "../core/ports.ts";
 
 export function yieldingStats(stats: FactStats): FactStats {
+  const { measuresMany, newRevenueMany } = stats;
   let tail: Promise<unknown> = Promise.resolve();
   const oneAtATime = <T>(query: () => Promise<T>): Promise<T> => {
     const run = tail.then(async () => {
@@ -25,5 +26,11 @@ export function yieldingStats(stats: FactStats): FactStats {
           ? stats.newRevenue(workspaceId, window)
           : stats.measures(workspaceId, window).then((measures) => measures.newRevenue),
       ),
+    ...(measuresMany && {
+      measuresMany: (workspaceId, windows) => oneAtATime(() => measuresMany.call(stats, workspaceId, windows)),
+    }),
+    ...(newRevenueMany && {
+      newRevenueMany: (workspaceId, windows) => oneAtATime(() => newRevenueMany.call(stats, workspaceId, windows)),
+    }),
   };
 }

@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   parse: () => import("./parse-bench.ts"),
   contention: () => import("./contention-bench.ts"),
   cli: () => import("./cli-bench.ts"),
+  sources: () => import("./sources-bench.ts"),
 };
 
 const wanted = benchArgs().names;

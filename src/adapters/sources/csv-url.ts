@@ -12,6 +12,9 @@ import type { ReaderContext } from "./reader-context.ts";
 export const MAX_CSV_BYTES = 50 * 1024 * 1024;
 const PAGE_ROWS = 1000;
 
+// One download a sync.
+export const CSV_URL_REQUESTS_PER_SECOND = 1;
+
 type CsvSettings = { url?: string; url_env?: string; skip_invalid?: boolean };
 
 export function createCsvUrlReader(ctx: ReaderContext): SourceReader {

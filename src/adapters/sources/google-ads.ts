@@ -27,6 +27,9 @@ type GoogleAdsSettings = {
   api_version?: string;
 };
 
+// Google Ads limits operations per developer token and day; a sync sends a handful.
+export const GOOGLE_ADS_REQUESTS_PER_SECOND = 2;
+
 // One request per month of days: a long first sync is several committed pages, and
 // each answer stays small.
 const DAYS_PER_REQUEST = 31;

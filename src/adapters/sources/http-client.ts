@@ -3,6 +3,7 @@
 // failures retried with jittered backoff through the project's one retry routine
 // (withDeliveryRetries), anything else failing at once. Errors name the vendor, the
 // status, the path and the vendor's own message, never a header or a query string.
+import { STATUS_CODES } from "node:http";
 import { DeliveryError } from "../../core/delivery/delivery-error.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withDeliveryRetries } from "../../core/delivery/retries.ts";
 import { errorText } from "../../core/describe-error.ts";
@@ -107,7 +108,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     if (response.ok) return text;
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
     throw new SourceHttpError(
-      `${options.vendor} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""} to ${where}${advice(response.status)}${vendorMessage(text)}`,
+      `${options.vendor} answered ${response.status} ${response.statusText || (STATUS_CODES[response.status] ?? "")}`.trimEnd() +
+        ` to ${where}${advice(response.status)}${vendorMessage(text)}`,
       { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
     );
   };

@@ -14,6 +14,9 @@ import { SourceHttpError } from "./http-client.ts";
 import { toPage } from "./mapped-page.ts";
 import type { ReaderContext } from "./reader-context.ts";
 
+// Meta scores an app's calls per ad account over the last hour; a few a second stays well inside.
+export const META_ADS_REQUESTS_PER_SECOND = 2;
+
 type MetaSettings = { account_id: string; token_env: string; api_version?: string };
 type InsightsAnswer = { data?: MetaInsight[]; paging?: { next?: string } };
 
@@ -42,7 +45,7 @@ export function createMetaAdsReader(ctx: ReaderContext): SourceReader {
         } catch (error) {
           if (error instanceof SourceHttpError && (error.status === 401 || /\b190\b/.test(error.message)))
             throw new Error(
-              `Meta refused the token in ${settings.token_env}: give it a system user token with ads_read`,
+              `Meta refused the token in ${settings.token_env} (${error.status}): give it a system user token with ads_read`,
             );
           throw error;
         }

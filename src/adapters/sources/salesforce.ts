@@ -35,6 +35,10 @@ type SalesforceSettings = {
 type QueryAnswer = { done: boolean; nextRecordsUrl?: string; records: SalesforceRecord[] };
 type Cursor = { lead?: number; opportunity?: number };
 
+// Salesforce counts API calls per org and day rather than per second; 10 a second keeps
+// one sync from spending a day's allowance in a burst.
+export const SALESFORCE_REQUESTS_PER_SECOND = 10;
+
 // Converted-lead look-ups go in the URL: 200 ids keep it well under 16 KB.
 const IDS_PER_LOOKUP = 200;
 

@@ -17,6 +17,9 @@ const PAGE_ROWS = 1000;
 const STATEMENT_TIMEOUT = "10min";
 const asText = { getTypeParser: () => (value: string) => value };
 
+// The query goes to PostgreSQL, not over HTTP: the client's rate is moot.
+export const SQL_REQUESTS_PER_SECOND = 1;
+
 type SqlSettings = { url_env: string; query: string; cursor_column?: string; skip_invalid?: boolean };
 
 export function createSqlReader(ctx: ReaderContext): SourceReader {

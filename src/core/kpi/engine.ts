@@ -5,6 +5,7 @@
 // mrr at one instant are read there, never full measures.
 import { AppError, ErrorCode } from "../errors.ts";
 import type { FactStats } from "../ports.ts";
+import { batchedCalls } from "./batch-calls.ts";
 import { BUILTIN_METRICS, type Catalog } from "./catalog.ts";
 import { type CompiledMetric, compileCustomMetrics } from "./custom-formula.ts";
 import { METRIC_INPUTS, type MetricInput, metricBreakdowns, metricValues } from "./formulas.ts";
@@ -155,8 +156,20 @@ type WindowFetcher = {
   mrrAt(ms: number): Promise<number>;
 };
 
-/** Memoises the port per window for one call, so overlapping needs share one query. */
+/**
+ * Memoises the port per window for one call, so overlapping needs share one query; the
+ * windows asked in the same turn go to the port together when it can read them in one pass.
+ */
 function windowFetcher(stats: FactStats, workspaceId: number): WindowFetcher {
+  const { measuresMany, newRevenueMany } = stats;
+  const readMeasures = measuresMany
+    ? batchedCalls((windows: Window[]) => measuresMany.call(stats, workspaceId, windows))
+    : (window: Window) => stats.measures(workspaceId, window);
+  const readNewRevenue = newRevenueMany
+    ? batchedCalls((windows: Window[]) => newRevenueMany.call(stats, workspaceId, windows))
+    : stats.newRevenue
+      ? (window: Window) => stats.newRevenue?.(workspaceId, window) ?? Promise.resolve(0)
+      : null;
   const measures = new Map<string, Promise<Measures>>();
   const recurring = new Map<string, Promise<RecurringMeasures>>();
   const memo = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
@@ -171,15 +184,14 @@ function windowFetcher(stats: FactStats, workspaceId: number): WindowFetcher {
   /** recurring calls by their end: each one's mrrAtEnd is the mrr at that instant */
   const recurringByEnd = new Map<number, Promise<RecurringMeasures>>();
   const fetcher: WindowFetcher = {
-    measures: ({ startMs, endMs }) =>
-      memo(measures, `${startMs}:${endMs}`, () => stats.measures(workspaceId, { startMs, endMs })),
+    measures: ({ startMs, endMs }) => memo(measures, `${startMs}:${endMs}`, () => readMeasures({ startMs, endMs })),
     newRevenue: ({ startMs, endMs }) => {
       const key = `${startMs}:${endMs}`;
       const asked = measures.get(key);
       if (asked) return asked.then((m) => m.newRevenue);
       return memo(newRevenue, key, () =>
-        stats.newRevenue
-          ? stats.newRevenue(workspaceId, { startMs, endMs })
+        readNewRevenue
+          ? readNewRevenue({ startMs, endMs })
           : fetcher.measures({ startMs, endMs }).then((m) => m.newRevenue),
       );
     },

@@ -57,7 +57,8 @@ export function googleAdsFacts(
 
 /** Spend on each of the last `days` days (today included). */
 export function metaAdsCompany(fake: FakeMetaAds, options: { days: number; zone: string }): void {
-  for (let ago = 0; ago < options.days; ago++) fake.setSpend(dayBefore(ago, options.zone), (50 + ago * 3.37).toFixed(2));
+  for (let ago = 0; ago < options.days; ago++)
+    fake.setSpend(dayBefore(ago, options.zone), (50 + ago * 3.37).toFixed(2));
 }
 
 export function metaAdsFacts(
@@ -69,7 +70,16 @@ export function metaAdsFacts(
     const rate = day.currency === options.currency ? 1 : options.rates[day.currency];
     if (rate === undefined) continue;
     const key = `${options.source}:day:${date}`;
-    facts.push([`${key}:spend`, "spend", midnight(date, options.zone), null, Number(day.spend) * rate, "paid_social", null, "marketing"]);
+    facts.push([
+      `${key}:spend`,
+      "spend",
+      midnight(date, options.zone),
+      null,
+      Number(day.spend) * rate,
+      "paid_social",
+      null,
+      "marketing",
+    ]);
   }
   return facts;
 }

@@ -59,13 +59,15 @@ export function salesforceFacts(
   for (const lead of fake.leads.values()) {
     if (lead.IsDeleted) continue;
     const key = `${options.source}:lead:${lead.Id}`;
-    const channel =
-      typeof lead.LeadSource === "string" ? lead.LeadSource.toLowerCase().replace(/ /g, "_") : null;
+    const channel = typeof lead.LeadSource === "string" ? lead.LeadSource.toLowerCase().replace(/ /g, "_") : null;
     facts.push([`${key}:lead`, "lead", instant(lead.CreatedDate), lead.Id, null, channel, null, null]);
-    if (lead.MQL_Date__c) facts.push([`${key}:mql`, "mql", dayOrInstant(lead.MQL_Date__c), lead.Id, null, null, null, null]);
-    if (lead.SQL_Date__c) facts.push([`${key}:sql`, "sql", dayOrInstant(lead.SQL_Date__c), lead.Id, null, null, null, null]);
+    if (lead.MQL_Date__c)
+      facts.push([`${key}:mql`, "mql", dayOrInstant(lead.MQL_Date__c), lead.Id, null, null, null, null]);
+    if (lead.SQL_Date__c)
+      facts.push([`${key}:sql`, "sql", dayOrInstant(lead.SQL_Date__c), lead.Id, null, null, null, null]);
     const opportunity = lead.ConvertedOpportunityId;
-    if (typeof opportunity === "string" && (converter.get(opportunity) ?? "~") > lead.Id) converter.set(opportunity, lead.Id);
+    if (typeof opportunity === "string" && (converter.get(opportunity) ?? "~") > lead.Id)
+      converter.set(opportunity, lead.Id);
   }
   for (const opportunity of fake.opportunities.values()) {
     if (opportunity.IsDeleted) continue;

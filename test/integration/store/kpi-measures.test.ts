@@ -523,9 +523,39 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
           const recurring = await Promise.all(windows.map((w) => stats.recurring(id, w.startMs, w.endMs)));
           for (const [i, w] of windows.entries())
             expectClose(recurring[i] as RecurringMeasures, computeRecurring(facts, w.startMs, w.endMs));
+          // Several windows in one pass (overlapping, nested, with gaps between): each its own numbers.
+          const many = (await stats.measuresMany?.(id, windows)) ?? [];
+          const revenues = (await stats.newRevenueMany?.(id, windows)) ?? [];
+          expect(many).toHaveLength(windows.length);
+          for (const [i, w] of windows.entries()) {
+            expectClose(many[i] as Measures, computeMeasures(facts, w, closedPulseData(pulses)));
+            expect(revenues[i]).toBeCloseTo(computeNewRevenue(facts, w), 6);
+          }
         },
       ),
       { numRuns: 25 },
     );
+  });
+
+  it("reads consecutive periods in one pass, each period with its own numbers", async () => {
+    const id = await createWorkspace(test, "consecutive");
+    const at = (iso: string) => BigInt(Date.parse(iso));
+    await test.db.prisma.fact.createMany({
+      data: [
+        { occurredMs: at("2026-07-31T23:59:59.999Z"), kind: "mql", entityId: "a" },
+        { occurredMs: at("2026-08-01T00:00:00Z"), kind: "mql", entityId: "a" },
+        { occurredMs: at("2026-08-15T00:00:00Z"), kind: "mql", entityId: "b" },
+        { occurredMs: at("2026-09-01T00:00:00Z"), kind: "won", entityId: "c", value: 500 },
+        { occurredMs: at("2026-06-30T00:00:00Z"), kind: "won", entityId: "d", value: 900 },
+      ].map((fact) => ({ workspaceId: id, ...fact })),
+    });
+    const windows = ["2026-07-01", "2026-08-01", "2026-09-01", "2026-10-01"]
+      .map((day) => Date.parse(`${day}T00:00:00Z`))
+      .flatMap((startMs, i, starts) => (i + 1 < starts.length ? [{ startMs, endMs: starts[i + 1] as number }] : []));
+    const stats = createSqlFactStats(test.db);
+    const many = (await stats.measuresMany?.(id, windows)) ?? [];
+    expect(many.map((m) => m.mqls)).toEqual([1, 2, 0]);
+    expect(many.map((m) => m.newRevenue)).toEqual([0, 0, 500]);
+    expect(await stats.newRevenueMany?.(id, windows)).toEqual([0, 0, 500]);
   });
 });

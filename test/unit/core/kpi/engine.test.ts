@@ -240,4 +240,43 @@ describe("computeSeries", () => {
       ].sort(),
     );
   });
+
+  it("reads a sparkline's eight periods in one pass when the store can, each period its own value", async () => {
+    const facts = [won("2026-02-10", "a", 1_000), won("2026-05-10", "b", 2_000), won("2026-09-10", "c", 4_000)];
+    const { engine, stats } = deps(facts);
+    const passes: string[][] = [];
+    const iso = (t: number) => new Date(t).toISOString().slice(0, 7);
+    const batched: KpiEngineDeps = {
+      ...engine,
+      stats: {
+        ...stats,
+        async measuresMany(workspaceId, windows) {
+          passes.push(windows.map((w) => `measures ${iso(w.startMs)}`));
+          return Promise.all(windows.map((w) => stats.measures(workspaceId, w)));
+        },
+        async newRevenueMany(workspaceId, windows) {
+          passes.push(windows.map((w) => `newRevenue ${iso(w.startMs)}`));
+          return Promise.all(windows.map((w) => stats.newRevenue?.(workspaceId, w) ?? 0));
+        },
+      },
+    };
+    const ask = (metricKey: string) =>
+      computeSeries(batched, { workspaceId: 1, metricKey, period: period("2026-09"), count: 8 });
+
+    expect((await ask("deals_won")).map((point) => point.value)).toEqual([1, 0, 0, 1, 0, 0, 0, 1]);
+    expect(passes).toEqual([
+      ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"].map(
+        (m) => `measures ${m}`,
+      ),
+    ]);
+
+    passes.length = 0;
+    expect((await ask("new_revenue")).map((point) => point.value)).toEqual([1_000, 0, 0, 2_000, 0, 0, 0, 4_000]);
+    expect(passes).toHaveLength(1);
+    expect(passes[0]).toHaveLength(8);
+
+    passes.length = 0;
+    await computeSnapshot(batched, { workspaceId: 1, period: period("2026-09"), metricKeys: ALL_KEYS });
+    expect(passes).toEqual([["measures 2026-08", "measures 2026-09"], ["newRevenue 2026-07"]]);
+  });
 });
