@@ -15,7 +15,8 @@ import { createScheduler } from "../adapters/scheduler/scheduler.ts";
 import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.ts";
 import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
 import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
-import { createTeams, createTeamsBot, type TeamsApp } from "../adapters/teams/teams-app.ts";
+import { createRitualCardActions } from "../adapters/teams/ritual-card-actions.ts";
+import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
 import type { ChatCommands } from "../app/chat/chat-commands.ts";
 import { type AppContext, openContext } from "../app/context.ts";
@@ -29,6 +30,7 @@ import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
 import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
+import { outcomeJob } from "./outcome-job.ts";
 
 export type RunningServer = {
   port: number;
@@ -89,7 +91,7 @@ export function createSurfaces(
   const pulseActions = createPulseCardActions(chat.pulses, ctx.workspace.id);
   const teams = createTeams(ctx, teamsBot, {
     chat: chat.commands,
-    onCardAction: pulseActions.handle,
+    onCardAction: firstCardAction(pulseActions.handle, createRitualCardActions(chat.pulses)),
     ...(metrics ? { metrics } : {}),
   });
   const slack = createSlack(ctx, {
@@ -145,6 +147,17 @@ export async function startServer(
       }),
     );
     scheduler.add("pulses", pulseJob(chat.pulses));
+    scheduler.add(
+      "outcomes",
+      outcomeJob(ctx, {
+        messenger: routeMessenger(messengers),
+        onReport: (reports) => {
+          for (const { platform, outcome } of reports) {
+            if (platform) metrics.deliveries.inc({ platform, kind: "outcome", outcome });
+          }
+        },
+      }),
+    );
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }

@@ -1,18 +1,30 @@
 // Rituals in the database (the RitualStore port): opening is an insert guarded by the
 // unique (workspace, platform, channel, metric, period); votes upsert on (ritual,
-// voter key); deciding is a compare-and-set open → decided.
+// voter key); deciding is a compare-and-set open → decided that schedules the outcome
+// check in the same statement.
 import { isRecordId } from "../core/ids.ts";
 import { asPlatform } from "../core/platform.ts";
 import type { RitualStore } from "../core/rituals/ports.ts";
-import { type Ritual, type RitualStatus, type Tally, WHY_REASONS, type WhyReason } from "../core/rituals/types.ts";
+import {
+  type OutcomeStatus,
+  type Ritual,
+  type RitualStatus,
+  type Tally,
+  type Verdict,
+  WHY_REASONS,
+  type WhyReason,
+} from "../core/rituals/types.ts";
 import { recordAudit } from "./audit-log.ts";
 import type { Database, Db } from "./database.ts";
 import { isUniqueViolation } from "./digest-runs.ts";
 import { listDepartments } from "./members.ts";
 
 type RitualRow = NonNullable<Awaited<ReturnType<Db["ritual"]["findUnique"]>>>;
+type OutcomeRow = NonNullable<Awaited<ReturnType<Db["ritualOutcome"]["findUnique"]>>>;
 
-function toRitual(row: RitualRow): Ritual {
+const withOutcome = { outcome: true } as const;
+
+function toRitual(row: RitualRow & { outcome?: OutcomeRow | null }): Ritual {
   return {
     id: row.id,
     workspaceId: row.workspaceId,
@@ -26,6 +38,17 @@ function toRitual(row: RitualRow): Ritual {
     decidedBy: row.decidedBy,
     decidedAt: row.decidedAt,
     createdAt: row.createdAt,
+    outcome: row.outcome
+      ? {
+          dueAt: row.outcome.dueAt,
+          status: row.outcome.status as OutcomeStatus,
+          verdict: row.outcome.verdict as Verdict | null,
+          value: row.outcome.value,
+          target: row.outcome.target,
+          baseline: row.outcome.baseline,
+          postedAt: row.outcome.postedAt,
+        }
+      : null,
   };
 }
 
@@ -65,7 +88,7 @@ export function createRitualStore(db: Database): RitualStore {
         return { ritual: toRitual(row), created: true };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        const row = await prisma.ritual.findUnique({ where: key });
+        const row = await prisma.ritual.findUnique({ where: key, include: withOutcome });
         if (!row) throw error;
         return { ritual: toRitual(row), created: false };
       }
@@ -73,7 +96,7 @@ export function createRitualStore(db: Database): RitualStore {
 
     async get(ritualId) {
       if (!isRecordId(ritualId)) return null;
-      const row = await prisma.ritual.findUnique({ where: { id: ritualId } });
+      const row = await prisma.ritual.findUnique({ where: { id: ritualId }, include: withOutcome });
       return row ? toRitual(row) : null;
     },
 
@@ -96,17 +119,34 @@ export function createRitualStore(db: Database): RitualStore {
 
     tallies,
 
-    async decide({ ritualId, decision, decidedBy, now }) {
-      const won = await prisma.ritual.updateMany({
-        where: { id: ritualId, status: "open" },
-        data: { status: "decided", decision, decidedBy, decidedAt: now },
-      });
-      return won.count === 1;
+    async decide({ ritualId, decision, decidedBy, now, checkAt }) {
+      try {
+        // One statement: a decided ritual always has its check scheduled.
+        await prisma.ritual.update({
+          where: { id: ritualId, status: "open" },
+          data: { status: "decided", decision, decidedBy, decidedAt: now, outcome: { create: { dueAt: checkAt } } },
+        });
+        return true;
+      } catch (error) {
+        // P2025: no open ritual with that id; a unique violation: a concurrent decision won
+        if ((error as { code?: string })?.code === "P2025" || isUniqueViolation(error)) return false;
+        throw error;
+      }
     },
 
     async list(workspaceId, limit) {
-      const rows = await prisma.ritual.findMany({ where: { workspaceId }, orderBy: { id: "desc" }, take: limit });
+      const rows = await prisma.ritual.findMany({
+        where: { workspaceId },
+        orderBy: { id: "desc" },
+        take: limit,
+        include: withOutcome,
+      });
       return rows.map(toRitual);
+    },
+
+    async zone(workspaceId) {
+      const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { timezone: true } });
+      return row?.timezone ?? "UTC";
     },
 
     departments: (workspaceId) => listDepartments(prisma, workspaceId),

@@ -330,7 +330,7 @@ export function thanksView(text: string): types.View {
 
 export type DecisionMetadata = { ritualId: number };
 
-export function decisionView(input: { ritualId: number; metricName: string }): types.View {
+export function decisionView(input: { ritualId: number; metricName: string; checkDay: string }): types.View {
   return {
     type: "modal",
     callback_id: RITUAL_DECISION_CALLBACK,
@@ -344,6 +344,14 @@ export function decisionView(input: { ritualId: number; metricName: string }): t
         block_id: "decision",
         label: plain(`What did you decide about ${input.metricName}?`.slice(0, 2000)),
         element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: DECISION_CHARS },
+      },
+      {
+        type: "input",
+        block_id: "check",
+        optional: true,
+        label: plain("Check whether it worked on"),
+        hint: plain(`Tandem posts the outcome in the thread that day (${input.checkDay} unless you pick another).`),
+        element: { type: "datepicker", action_id: "value", initial_date: input.checkDay },
       },
     ],
   } as types.View;

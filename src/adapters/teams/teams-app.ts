@@ -80,6 +80,17 @@ export type CardActionResult = { message: Message } | { card: AdaptiveCard };
 /** Answers a card action; null when the verb is not the handler's. */
 export type CardActionHandler = (action: CardAction) => Promise<CardActionResult | null>;
 
+/** One handler from several features' (pulses, rituals): the first that knows the verb answers. */
+export function firstCardAction(...handlers: CardActionHandler[]): CardActionHandler {
+  return async (action) => {
+    for (const handler of handlers) {
+      const result = await handler(action);
+      if (result) return result;
+    }
+    return null;
+  };
+}
+
 export type TeamsDeps = {
   chat: ChatCommands;
   metrics?: HttpMetrics;

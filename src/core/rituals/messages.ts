@@ -2,7 +2,7 @@
 // the decision button), the private confirmations, and the `/kpi rituals` list.
 import { DateTime } from "luxon";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
-import { type Ritual, type Tally, WHY_LABELS, WHY_REASONS } from "./types.ts";
+import { type Ritual, type Tally, VERDICT_LABELS, WHY_LABELS, WHY_REASONS } from "./types.ts";
 
 export const DECIDE_ACTION_PREFIX = "ritual_decide";
 
@@ -72,7 +72,15 @@ export function ritualMessage(input: {
   return makeMessage(blocks, { visibility: "channel" });
 }
 
-export function decisionMessage(ritual: Ritual, metricName: string, tally: Tally, by: string): Message {
+export function decisionMessage(ritual: Ritual, metricName: string, tally: Tally, by: string, zone: string): Message {
+  const check = ritual.outcome
+    ? [
+        {
+          type: "context" as const,
+          text: `Outcome check on ${dayText(ritual.outcome.dueAt, zone)}: Tandem posts here whether ${metricName} recovered.`,
+        },
+      ]
+    : [];
   return makeMessage(
     [
       {
@@ -83,9 +91,26 @@ export function decisionMessage(ritual: Ritual, metricName: string, tally: Tally
         ),
       },
       { type: "context", text: `Why poll: ${tallyText(tally)}` },
+      ...check,
     ],
     { visibility: "channel" },
   );
+}
+
+/** "1 Nov 2026", the day a check runs, in the workspace's zone */
+export function dayText(instant: Date, zone: string): string {
+  return DateTime.fromMillis(instant.getTime(), { zone, locale: "en-US" }).toFormat("d LLL yyyy");
+}
+
+/** What `/kpi rituals` says of a decision's outcome: its verdict, or when it will be checked. */
+export function outcomeNote(ritual: Ritual, zone: string): string {
+  const outcome = ritual.outcome;
+  if (!outcome) return "";
+  const day = dayText(outcome.dueAt, zone);
+  if (outcome.status === "posted" && outcome.verdict)
+    return ` → outcome: *${VERDICT_LABELS[outcome.verdict]}* (${day})`;
+  if (outcome.status === "failed") return ` → the outcome check of ${day} could not be posted`;
+  return ` → outcome check on ${day}`;
 }
 
 export function ritualListMessage(input: {
@@ -101,7 +126,7 @@ export function ritualListMessage(input: {
       const when = ritual.decidedAt
         ? DateTime.fromMillis(ritual.decidedAt.getTime(), { zone: input.zone, locale: "en-US" }).toFormat("d LLL")
         : "";
-      return `• *${name}*, ${ritual.periodKey}: ${clip(ritual.decision ?? "", 200)} _(${[ritual.decidedBy, when].filter(Boolean).join(", ")})_`;
+      return `• *${name}*, ${ritual.periodKey}: ${clip(ritual.decision ?? "", 200)} _(${[ritual.decidedBy, when].filter(Boolean).join(", ")})_${outcomeNote(ritual, input.zone)}`;
     }
     return `• *${name}*, ${ritual.periodKey}: why? ${tally ? tallyText(tally) : "no votes yet"}`;
   };

@@ -29,6 +29,32 @@ export type Ritual = {
   decidedBy: string | null;
   decidedAt: Date | null;
   createdAt: Date;
+  /** the re-check of the metric, scheduled when the decision is recorded */
+  outcome: RitualOutcome | null;
+};
+
+/** How a decision worked out, by the definitions of docs/metrics.md ("Decisions and outcomes"). */
+export const VERDICTS = ["recovered", "not_yet", "worse", "no_data"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  recovered: "recovered",
+  not_yet: "not yet",
+  worse: "worse",
+  no_data: "no data",
+};
+
+/** scheduled → claimed (by one scheduler) → posted, or failed when it could not be posted */
+export type OutcomeStatus = "scheduled" | "claimed" | "posted" | "failed";
+
+export type RitualOutcome = {
+  dueAt: Date;
+  status: OutcomeStatus;
+  verdict: Verdict | null;
+  value: number | null;
+  target: number | null;
+  baseline: number | null;
+  postedAt: Date | null;
 };
 
 export type Tally = Record<WhyReason, number>;

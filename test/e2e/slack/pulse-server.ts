@@ -7,6 +7,7 @@ import type { AppContext } from "../../../src/app/context.ts";
 import type { PulseServices } from "../../../src/app/pulse.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import type { Messengers } from "../../../src/main/delivery.ts";
 import { createSurfaces } from "../../../src/main/serve.ts";
 import type { Dialect } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
@@ -24,6 +25,8 @@ export type PulseTestServer = {
   test: TestDatabase;
   ctx: AppContext;
   services: PulseServices;
+  /** each platform's messenger, as the composition root gives the scheduler's jobs */
+  messengers: Messengers;
   slack: SlackAdapter;
   logLines: string[];
   setNow(date: Date): void;
@@ -73,7 +76,7 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
   let now = start;
   const clock = { now: () => now };
   const ctx: AppContext = { env, db: test.db, workspace, clock, logger, close: async () => {} };
-  const { slack, chat } = createSurfaces(ctx, { secret: Buffer.alloc(32, 7) });
+  const { slack, chat, messengers } = createSurfaces(ctx, { secret: Buffer.alloc(32, 7) });
   const services = chat.pulses;
   if (!slack) throw new Error("Slack did not start");
   const http = createHttpServer(slack.routes, { logger });
@@ -87,6 +90,7 @@ export async function startPulseTestServer(dialect: Dialect, start: Date): Promi
     test,
     ctx,
     services,
+    messengers,
     slack,
     logLines,
     setNow(date) {

@@ -5,12 +5,14 @@
 // posts land there.
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
 import { createPulseCardActions, type PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
-import { createTeams, createTeamsBot, type TeamsApp } from "../../../src/adapters/teams/teams-app.ts";
+import { createRitualCardActions } from "../../../src/adapters/teams/ritual-card-actions.ts";
+import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../../../src/adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../../../src/adapters/teams/teams-messenger.ts";
 import type { AppContext } from "../../../src/app/context.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import type { Messenger } from "../../../src/core/delivery/ports.ts";
 import { createLogger } from "../../../src/core/logger.ts";
+import type { Clock } from "../../../src/core/ports.ts";
 import { type Chat, createChat } from "../../../src/main/chat.ts";
 import type { Dialect } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
@@ -75,7 +77,7 @@ export type TeamsTestServer = {
 };
 
 /** `cardActions`: card buttons record pulse votes (without it, clicks get a polite "not available") */
-export type TeamsServerOptions = { cardActions?: boolean };
+export type TeamsServerOptions = { cardActions?: boolean; clock?: Clock };
 
 export async function startTeamsTestServer(
   dialect: Dialect,
@@ -86,12 +88,14 @@ export async function startTeamsTestServer(
   const env = parseEnv({ DATABASE_URL: test.url, LOG_LEVEL: "silent" });
   const logger = createLogger(process.env.TEST_LOG_LEVEL === "debug" ? "debug" : "silent");
   const workspace = await ensureDefaultWorkspace(test.db.prisma, env.TANDEM_TIMEZONE);
-  const ctx: AppContext = { env, db: test.db, workspace, clock: { now: () => NOW }, logger, close: async () => {} };
+  const clock = options.clock ?? { now: () => NOW };
+  const ctx: AppContext = { env, db: test.db, workspace, clock, logger, close: async () => {} };
   const bot = createTeamsBot(env, logger);
   const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
   const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
   const actions = options.cardActions ? createPulseCardActions(chat.pulses, ctx.workspace.id) : null;
-  const teams = createTeams(ctx, bot, { chat: chat.commands, ...(actions ? { onCardAction: actions.handle } : {}) });
+  const onCardAction = actions ? firstCardAction(actions.handle, createRitualCardActions(chat.pulses)) : null;
+  const teams = createTeams(ctx, bot, { chat: chat.commands, ...(onCardAction ? { onCardAction } : {}) });
   const http = createHttpServer([teams.route], { logger });
   const port = await http.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;

@@ -5,6 +5,7 @@ import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { PulseServices } from "../../../app/pulse.ts";
 import { isAppError } from "../../../core/errors.ts";
 import { makeMessage } from "../../../core/messages/model.ts";
+import { defaultCheckDay, isCheckDateError } from "../../../core/rituals/check-date.ts";
 import { parseDecideActionId, parseRitualChoiceId } from "../../../core/rituals/messages.ts";
 import { recordDecision } from "../../../core/rituals/record-decision.ts";
 import { voteWhy } from "../../../core/rituals/vote-why.ts";
@@ -50,7 +51,12 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
       await respond(privateReply(makeMessage([{ type: "section", text }], { visibility: "private" })));
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: decisionView({ ritualId: ritual.id, metricName }) });
+    const zone = await services.rituals.store.zone(ritual.workspaceId);
+    const checkDay = defaultCheckDay(ritual.periodKey, services.rituals.clock.now(), zone);
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: decisionView({ ritualId: ritual.id, metricName, checkDay }),
+    });
   });
 
   app.view(RITUAL_DECISION_CALLBACK, async ({ ack, view, body }) => {
@@ -75,11 +81,14 @@ export function registerRitualActions(app: App, env: SlackEnv, services: PulseSe
         displayName: body.user.name ?? body.user.id,
         decision: view.state.values.decision?.value?.value ?? "",
         metricName: await services.metricName(ritual.workspaceId, ritual.metricKey),
+        checkOn: view.state.values.check?.value?.selected_date ?? null,
       });
     } catch (error) {
       const message = isAppError(error) ? error.message : "Sorry, the decision couldn't be saved. Please try again.";
       if (!isAppError(error)) errorAnswer(error, env.logger, { view: RITUAL_DECISION_CALLBACK, ritualId: ritual.id });
-      await ack({ response_action: "errors", errors: { decision: message } });
+      // a bad date is shown under the date, anything else under the decision
+      const field = isCheckDateError(error) ? "check" : "decision";
+      await ack({ response_action: "errors", errors: { [field]: message } });
       return;
     }
     await ack();

@@ -57,6 +57,7 @@ const ritual: Ritual = {
   decidedBy: null,
   decidedAt: null,
   createdAt: new Date(),
+  outcome: null,
 };
 
 const cases: [string, Message][] = [
