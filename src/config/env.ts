@@ -7,6 +7,13 @@ import { AppError, ErrorCode } from "../core/errors.ts";
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const flag = z.preprocess(
+  blankToUndefined,
+  z
+    .enum(["1", "true", "yes", "0", "false", "no"], "expected 1 or 0 (true/false, yes/no)")
+    .optional()
+    .transform((value) => value === "1" || value === "true" || value === "yes"),
+);
 
 function isIanaZone(zone: string): boolean {
   try {
@@ -26,6 +33,14 @@ export const EnvSchema = z.object({
       .default("file:./data/tandem.db"),
   ),
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  /** unset: 127.0.0.1 in local mode, every interface otherwise (decided at start-up) */
+  HOST: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, "expected an address or host name such as 127.0.0.1, 0.0.0.0 or ::")
+      .optional(),
+  ),
   TANDEM_TIMEZONE: z.preprocess(
     blankToUndefined,
     z.string().refine(isIanaZone, "expected an IANA time zone such as Europe/Berlin").default("UTC"),
@@ -56,6 +71,9 @@ export const EnvSchema = z.object({
     z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
   ),
   MicrosoftAppTenantId: optionalString,
+  TEAMS_LOCAL_UNAUTHENTICATED: flag,
+  /** botbuilder's name: where Bot Framework token keys come from (a private cloud, a test double) */
+  ToBotFromChannelOpenIdMetadataUrl: z.preprocess(blankToUndefined, z.url("expected an http(s) URL").optional()),
   TANDEM_ENCRYPTION_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(16, "expected at least 16 characters (32 random bytes, base64, recommended)").optional(),

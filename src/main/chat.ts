@@ -6,11 +6,13 @@ import type { AppContext } from "../app/context.ts";
 import { digestSubcommand } from "../app/digest-command.ts";
 import { kpiDeps } from "../app/kpi.ts";
 import { createPulseServices, type PulseServices, pulseVerb, ritualsSubcommand } from "../app/pulse.ts";
+import { freshnessOf, sourcesSubcommand } from "../app/sources-command.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import { createKpiAdminStore } from "../store/kpi-admin.ts";
+import { createSourceStore } from "../store/sources.ts";
 import type { Messengers } from "./delivery.ts";
 
 export type Chat = {
@@ -42,6 +44,8 @@ export function createChat(
     messengers,
     ...(options.secret ? { secret: options.secret } : {}),
   });
+  const sources = createSourceStore(ctx.db);
+  const freshness = freshnessOf(sources, ctx.clock);
   const commands = createChatCommands({
     workspace: ctx.workspace,
     logger: ctx.logger,
@@ -53,9 +57,12 @@ export function createChat(
         kpi,
         clock: ctx.clock,
         messenger: routeMessenger(messengers),
+        freshness,
       }),
       rituals: ritualsSubcommand(pulses),
+      sources: sourcesSubcommand(sources, ctx.clock),
     },
+    freshness,
     pulse: pulseVerb(pulses),
   });
   return { commands, pulses, kpi };

@@ -6,12 +6,14 @@ import { hostname } from "node:os";
 import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
 import type { AppContext } from "../app/context.ts";
 import { kpiDeps } from "../app/kpi.ts";
+import { freshnessOf } from "../app/sources-command.ts";
 import type { Messenger } from "../core/delivery/ports.ts";
 import type { RetryPolicy } from "../core/delivery/retries.ts";
 import type { ChartRenderer } from "../core/digest/ports.ts";
 import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../core/digest/run-due-digests.ts";
 import type { Logger } from "../core/ports.ts";
 import { createDigestRunStore, createSubscriptionStore } from "../store/digest-subscriptions.ts";
+import { createSourceStore } from "../store/sources.ts";
 
 type DigestContext = Pick<AppContext, "db" | "clock" | "logger" | "env">;
 
@@ -57,6 +59,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
     clock: ctx.clock,
     logger: ctx.logger,
     worker: options.worker ?? workerName(),
+    freshness: freshnessOf(createSourceStore(ctx.db), ctx.clock),
     catchUpMs: ctx.env.TANDEM_CATCH_UP_HOURS * 60 * 60_000,
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),

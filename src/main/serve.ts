@@ -4,6 +4,7 @@
 // Built in plain order: each platform's messenger first, then the chat layer that posts
 // through them, then the surfaces that answer through the chat layer.
 
+import type { AddressInfo } from "node:net";
 import type { CliCommand } from "../adapters/cli/io.ts";
 import { runConsole } from "../adapters/console/console.ts";
 import { healthRoutes } from "../adapters/http/health.ts";
@@ -16,6 +17,7 @@ import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.t
 import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
 import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
 import { createRitualCardActions } from "../adapters/teams/ritual-card-actions.ts";
+import { type TeamsAccess, teamsAccess } from "../adapters/teams/teams-access.ts";
 import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
 import type { ChatCommands } from "../app/chat/chat-commands.ts";
@@ -34,6 +36,8 @@ import { outcomeJob } from "./outcome-job.ts";
 
 export type RunningServer = {
   port: number;
+  /** the address actually bound (`127.0.0.1`, `::`, …) */
+  address: string;
   metrics: HttpMetrics;
   /** the chat command layer, for the local console */
   chat: ChatCommands;
@@ -47,6 +51,11 @@ export function hasChatCredentials(env: AppContext["env"]): boolean {
       env.SLACK_APP_TOKEN ||
       env.MicrosoftAppId,
   );
+}
+
+/** Local mode stays on this machine unless HOST says otherwise; with credentials, every interface. */
+export function bindHost(env: AppContext["env"]): string | undefined {
+  return env.HOST ?? (hasChatCredentials(env) ? undefined : "127.0.0.1");
 }
 
 /** What answers people: the chat layer, and the Teams and Slack surfaces in front of it. */
@@ -67,11 +76,11 @@ export function createSurfaces(
     admin?: KpiAdminStore;
     secret?: Buffer;
     slackAckBudgetMs?: number;
+    /** who Teams lets in; by default decided from the environment and the address bound */
+    teamsAccess?: TeamsAccess;
   } = {},
 ): Surfaces {
   const { metrics } = options;
-  // Teams is always served: without a MicrosoftAppId it accepts unauthenticated
-  // activities, as the Bot Framework Emulator sends them.
   const teamsBot = createTeamsBot(ctx.env, ctx.logger);
   const messengers = platformMessengers(
     ctx,
@@ -90,6 +99,7 @@ export function createSurfaces(
   });
   const pulseActions = createPulseCardActions(chat.pulses, ctx.workspace.id);
   const teams = createTeams(ctx, teamsBot, {
+    access: options.teamsAccess ?? teamsAccess(ctx.env, bindHost(ctx.env)),
     chat: chat.commands,
     onCardAction: firstCardAction(pulseActions.handle, createRitualCardActions(chat.pulses)),
     ...(metrics ? { metrics } : {}),
@@ -109,7 +119,9 @@ export async function startServer(
   options: { port?: number; host?: string; scheduler?: boolean } = {},
 ): Promise<RunningServer> {
   const metrics = createMetrics();
-  const { chat, messengers, teams, slack, pulseActions } = createSurfaces(ctx, { metrics });
+  const host = options.host ?? bindHost(ctx.env);
+  const access = teamsAccess(ctx.env, host);
+  const { chat, messengers, teams, slack, pulseActions } = createSurfaces(ctx, { metrics, teamsAccess: access });
   ctx.logger.info("pulse answers keyed", { source: chat.pulses.keySource });
 
   const routes: Route[] = [
@@ -120,7 +132,8 @@ export async function startServer(
     ...(slack?.routes ?? []),
   ];
   const http = createHttpServer(routes, { logger: ctx.logger, metrics });
-  const port = await http.listen(options.port ?? ctx.env.PORT, options.host);
+  const port = await http.listen(options.port ?? ctx.env.PORT, host);
+  const address = (http.server.address() as AddressInfo).address;
   await slack?.start();
 
   const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
@@ -161,14 +174,17 @@ export async function startServer(
     // the first tick catches up on runs missed while Tandem was down
     void scheduler.start();
   }
+  if (access.mode === "off" && !ctx.env.MicrosoftAppId) ctx.logger.info("teams not served", { reason: access.reason });
   ctx.logger.info("tandem listening", {
     port,
+    host: address,
     database: ctx.db.dialect,
     slack: slack ? "on" : "off",
-    teams: teams.appId ? "authenticated" : "unauthenticated (local)",
+    teams: { authenticated: "authenticated", local: "unauthenticated (local, loopback only)", off: "off" }[access.mode],
   });
   return {
     port,
+    address,
     metrics,
     chat: chat.commands,
     stop: async () => {
@@ -178,6 +194,11 @@ export async function startServer(
       await http.close();
     },
   };
+}
+
+/** The URL a person types for an address the server bound (IPv6 in brackets). */
+export function urlOf(address: string, port: number): string {
+  return `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
 }
 
 /** `tandem serve` (what `npm start` runs). Without chat credentials: local mode, with the demo and a console. */
@@ -208,7 +229,7 @@ export const serveCommand: CliCommand = {
     });
     if (local) {
       io.err(
-        `Tandem is running in local mode (no Slack or Teams credentials) on http://127.0.0.1:${server.port}\n` +
+        `Tandem is running in local mode (no Slack or Teams credentials) on ${urlOf(server.address, server.port)}\n` +
           "  GET /healthz · GET /metrics · POST /api/v1/facts · POST /api/messages",
       );
     }
@@ -228,7 +249,7 @@ export const serveCommand: CliCommand = {
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
       if (interactive)
-        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }).then(() =>
+        void runConsole(ctx, server.chat, { input: process.stdin, output: process.stdout }, server.metrics).then(() =>
           stop("console closed"),
         );
     });

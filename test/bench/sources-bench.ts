@@ -116,6 +116,7 @@ export async function run(): Promise<void> {
       },
     );
     const syncSeconds = (performance.now() - started) / 1000;
+    const requests = fake.requests.length;
     started = performance.now();
     const again = await syncSource(
       (await store.get(workspace.id, "crm")) ?? source,
@@ -132,7 +133,6 @@ export async function run(): Promise<void> {
     if (report.written !== facts.length)
       throw new Error(`sync wrote ${report.written} facts, expected ${facts.length}`);
 
-    const requests = fake.requests.length;
     const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString("en-US")}/s`;
     console.log(`\n| run | seconds | facts/s |`);
     console.log(`|---|---:|---:|`);

@@ -7,9 +7,11 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
+import { chatCommandLabel } from "../../app/chat/command-label.ts";
 import type { AppContext } from "../../app/context.ts";
 import { describeError } from "../../core/describe-error.ts";
 import { toPlainText } from "../../render/text/render.ts";
+import type { HttpMetrics } from "../http/metrics.ts";
 
 export const CONSOLE_USER = "console";
 const CONSOLE_CHANNEL = "console";
@@ -44,6 +46,7 @@ export async function runConsole(
   ctx: AppContext,
   chat: ChatCommands,
   io: { input: Readable; output: Writable },
+  metrics?: Pick<HttpMetrics, "chatCommands">,
 ): Promise<void> {
   // line editing and echo on a terminal; piped input is read as it comes
   const terminal = Boolean((io.output as { isTTY?: boolean }).isTTY);
@@ -53,16 +56,22 @@ export async function runConsole(
   for await (const line of rl) {
     const text = line.trim();
     if (text === "exit" || text === "quit") break;
-    if (text !== "") io.output.write(`${await answerLine(ctx, chat, text)}\n`);
+    if (text !== "") io.output.write(`${await answerLine(ctx, chat, text, metrics)}\n`);
     rl.prompt();
   }
   rl.close();
 }
 
 /** One console line's answer, as plain text. */
-export async function answerLine(ctx: Pick<AppContext, "logger">, chat: ChatCommands, line: string): Promise<string> {
+export async function answerLine(
+  ctx: Pick<AppContext, "logger">,
+  chat: ChatCommands,
+  line: string,
+  metrics?: Pick<HttpMetrics, "chatCommands">,
+): Promise<string> {
   const read = readConsoleLine(line);
   if ("error" in read) return read.error;
+  metrics?.chatCommands.inc({ platform: "local", command: chatCommandLabel(read.text) });
   try {
     const message = await chat.handle(read.text, {
       platform: "local",

@@ -28,7 +28,7 @@ export function createMetrics(): HttpMetrics {
   });
   const chatCommands = new client.Counter({
     name: "tandem_chat_commands_total",
-    help: "Chat commands handled, by platform and command",
+    help: "Chat commands handled, by platform (slack, teams, local) and command verb (a closed set; other for the rest)",
     labelNames: ["platform", "command"] as const,
     registers: [registry],
   });

@@ -1,17 +1,19 @@
-// Microsoft Teams through botbuilder's CloudAdapter at POST /api/messages. With a
-// MicrosoftAppId, Bot Framework's JWT validation applies; with none, the endpoint
-// accepts unauthenticated activities (Bot Framework Emulator, local use).
+// Microsoft Teams through botbuilder's CloudAdapter at POST /api/messages. Who is let in
+// is teams-access.ts's decision: Bot Framework-authenticated activities with a
+// MicrosoftAppId, else the unauthenticated local mode on loopback only, else nobody.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type Activity,
   ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
   type TurnContext,
   TurnContext as TurnContextClass,
 } from "botbuilder";
 import { z } from "zod";
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
+import { chatCommandLabel } from "../../app/chat/command-label.ts";
 import type { ChatCaller } from "../../app/chat/types.ts";
 import type { AppContext } from "../../app/context.ts";
 import type { Env } from "../../config/env.ts";
@@ -30,6 +32,7 @@ import { MB, readBody, sendJson } from "../http/body.ts";
 import type { HttpMetrics } from "../http/metrics.ts";
 import type { Route } from "../http/server.ts";
 import { channelOf, channelReference } from "./conversation-id.ts";
+import { type AuthenticatedRequest, admitActivity, type TeamsAccess } from "./teams-access.ts";
 
 // Just enough shape to refuse malformed activities with 400 before botbuilder sees
 // them (its own parser throws, which would otherwise become a 500).
@@ -57,7 +60,18 @@ const ActivitySchema = z
  * The bot's connection to the Bot Framework: what answers activities (createTeams) and
  * what posts proactively (createTeamsMessenger) share.
  */
-export type TeamsBot = { adapter: CloudAdapter; appId: string };
+export type TeamsBot = { adapter: TeamsAdapter; appId: string; auth: ConfigurationBotFrameworkAuthentication };
+
+/** CloudAdapter, answering a request teams-access.ts has already authenticated. */
+class TeamsAdapter extends CloudAdapter {
+  answer(
+    request: AuthenticatedRequest,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(request, activity, logic);
+  }
+}
 
 export type TeamsApp = TeamsBot & { route: Route };
 
@@ -92,6 +106,8 @@ export function firstCardAction(...handlers: CardActionHandler[]): CardActionHan
 }
 
 export type TeamsDeps = {
+  /** who is let in (teams-access.ts's teamsAccess) */
+  access: TeamsAccess;
   chat: ChatCommands;
   metrics?: HttpMetrics;
   /** pulse votes and other card buttons; without it, clicks get a polite "not available" */
@@ -114,7 +130,7 @@ const CardActionValueSchema = z.object({
  * Who typed or clicked, and where: the Azure AD object id when Teams sends one (stable
  * across bots), else the Teams user id; the channel without the thread part.
  */
-export function callerOf(activity: Partial<Activity>): ChatCaller {
+export function teamsCaller(activity: Partial<Activity>): ChatCaller {
   const caller: ChatCaller = {
     platform: "teams",
     userId: activity.from?.aadObjectId ?? activity.from?.id ?? "unknown",
@@ -135,23 +151,50 @@ export function commandText(activity: Partial<Activity>): string {
     .replace(/^\//, "");
 }
 
-/** With a MicrosoftAppId, Bot Framework's authentication; without one, unauthenticated local use. */
-export function createTeamsBot(env: Env, logger: Logger): TeamsBot {
+/** Where Bot Framework tokens are checked: Microsoft's public cloud, or the OpenID metadata the operator names. */
+function cloudSettings(env: Env): Record<string, string> {
+  const metadata = env.ToBotFromChannelOpenIdMetadataUrl;
+  if (!metadata) return {};
+  // botbuilder takes a custom cloud only whole: the public cloud's values but the key source
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: metadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: metadata,
+    ToChannelFromBotLoginUrl: "https://login.microsoftonline.com/botframework.com",
+    ToChannelFromBotOAuthScope: "https://api.botframework.com",
+    ToBotFromChannelTokenIssuer: "https://api.botframework.com",
+    OAuthUrl: "https://api.botframework.com",
+    CallerId: "urn:botframework:azure",
+  };
+}
+
+/**
+ * The bot's Bot Framework connection. Tests pass `credentialsFactory` so that replies reach
+ * a fake connector without a Microsoft token.
+ */
+export function createTeamsBot(
+  env: Env,
+  logger: Logger,
+  options: { credentialsFactory?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1] } = {},
+): TeamsBot {
   const appId = env.MicrosoftAppId ?? "";
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: appId,
-    MicrosoftAppPassword: env.MicrosoftAppPassword ?? "",
-    MicrosoftAppType: env.MicrosoftAppType ?? (appId ? "MultiTenant" : ""),
-    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? "",
-  });
-  const adapter = new CloudAdapter(auth);
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: env.MicrosoftAppPassword ?? "",
+      MicrosoftAppType: env.MicrosoftAppType ?? (appId ? "MultiTenant" : ""),
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? "",
+      ...cloudSettings(env),
+    },
+    options.credentialsFactory,
+  );
+  const adapter = new TeamsAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     logger.error("teams turn failed", { error: describeError(error) });
     await context
       .sendActivity("Sorry, something went wrong answering that. The team has the details in the log.")
       .catch(() => undefined);
   };
-  return { adapter, appId };
+  return { adapter, appId, auth };
 }
 
 /** POST /api/messages: typed text through the chat layer, card buttons to `onCardAction`. */
@@ -161,6 +204,9 @@ export function createTeams(
   deps: TeamsDeps,
 ): TeamsApp {
   const { adapter, appId } = bot;
+  // the local mode answers anyone who reaches loopback: nobody is an admin there
+  const callerOf = (activity: Partial<Activity>): ChatCaller =>
+    deps.access.mode === "local" ? { ...teamsCaller(activity), isAdmin: async () => false } : teamsCaller(activity);
 
   const onTurn = async (context: TurnContext) => {
     const activity = context.activity;
@@ -168,7 +214,7 @@ export function createTeams(
     await saveConversationReference(ctx.db.prisma, ctx.workspace.id, "teams", reference);
     if (activity.type === ActivityTypes.Message) {
       const text = commandText(activity);
-      deps.metrics?.chatCommands.inc({ platform: "teams", command: text.split(" ")[0] || "empty" });
+      deps.metrics?.chatCommands.inc({ platform: "teams", command: chatCommandLabel(text) });
       const message = await deps.chat.handle(text === "" ? "help" : text, callerOf(activity));
       await context.sendActivity(toTeamsActivity(message) as Partial<Activity>);
       return;
@@ -251,43 +297,21 @@ export function createTeams(
         });
         return;
       }
-      await adapter.process(
-        { body: parsed.data, headers: req.headers as Record<string, string>, method: req.method },
-        nodeResponse(res),
-        onTurn,
-      );
-    },
-  };
-  return { route, adapter, appId };
-}
-
-/** The small Express-like response surface botbuilder writes to. */
-function nodeResponse(res: ServerResponse) {
-  let status = 200;
-  return {
-    socket: res.socket,
-    status(code: number) {
-      status = code;
-      return this;
-    },
-    header(name: string, value: unknown) {
-      res.setHeader(name, String(value));
-      return this;
-    },
-    send(body: unknown) {
-      if (body === undefined || body === null) return this;
-      const text = typeof body === "string" ? body : JSON.stringify(body);
-      if (!res.headersSent) {
-        res.statusCode = status;
-        if (typeof body !== "string") res.setHeader("content-type", "application/json; charset=utf-8");
+      const activity = parsed.data as unknown as Activity;
+      const admission = await admitActivity(deps.access, bot.auth, activity, req.headers.authorization);
+      if (!admission.admitted) {
+        ctx.logger.warn("teams activity refused", {
+          status: admission.status,
+          reason: admission.reason,
+          ...(admission.cause === undefined ? {} : { error: describeError(admission.cause) }),
+        });
+        sendJson(res, admission.status, { error: admission.error });
+        return;
       }
-      res.write(text);
-      return this;
-    },
-    end() {
-      if (!res.headersSent) res.statusCode = status;
-      res.end();
-      return this;
+      const answer = await adapter.answer(admission.request, activity, onTurn);
+      if (answer?.body === undefined) res.writeHead(answer?.status ?? 200).end();
+      else sendJson(res, answer.status, answer.body);
     },
   };
+  return { route, adapter, appId, auth: bot.auth };
 }

@@ -19,6 +19,7 @@ import { toTeamsActivity } from "../../render/teams/render.ts";
 import { loadConversationReference } from "../../store/conversation-refs.ts";
 import type { Db } from "../../store/database.ts";
 import { channelOf, threadOf } from "./conversation-id.ts";
+import { isLoopbackUrl } from "./teams-access.ts";
 
 /** What Teams asks bots to retry: throttled, precondition failed (a busy thread), bad gateway, gateway timeout. */
 export const TEAMS_TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 412, 502, 504]);
@@ -41,6 +42,13 @@ export function createTeamsMessenger(deps: TeamsMessengerDeps): Messenger {
       throw new DeliveryError(
         "Tandem has no address for this Teams conversation yet: add Tandem to the team, or @mention it there once",
         { status: 404, code: "conversation_reference_missing" },
+      );
+    }
+    // A reference stored before the local mode checked its serviceUrl may point anywhere.
+    if (!deps.appId && !isLoopbackUrl(stored.serviceUrl)) {
+      throw new DeliveryError(
+        "Tandem runs Teams in the unauthenticated local mode, which posts only to this machine; set MicrosoftAppId",
+        { status: 403, code: "service_url_not_loopback" },
       );
     }
     // a thread of a channel; chats have no threads, so there the conversation itself

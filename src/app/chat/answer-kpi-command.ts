@@ -9,6 +9,7 @@ import { looksLikePeriod } from "../../core/kpi/period-words.ts";
 import type { KpiSettings } from "../../core/kpi/types.ts";
 import { commandPrefix } from "../../core/platform.ts";
 import type { KpiSettingsSource } from "../../core/ports.ts";
+import { type FreshnessOf, withFreshness } from "../../core/sources/freshness.ts";
 import type { WorkspaceRow } from "../../store/workspaces.ts";
 import type { KpiContext, KpiHandler } from "./kpi-handler.ts";
 import { KPI_HANDLERS } from "./kpi-handlers.ts";
@@ -19,6 +20,8 @@ export type KpiCommandDeps = {
   admin: KpiAdminStore;
   /** verbs other features own (`/kpi digest …`, `/kpi rituals`), tried before the grammar */
   subcommands?: Record<string, ChatVerb>;
+  /** how fresh synced numbers are (null without sources): answers that read numbers say so */
+  freshness?: FreshnessOf;
 };
 
 /** Per command, settings are read once however many use cases need them. */
@@ -67,5 +70,12 @@ export async function answerKpiCommand(
   }
   const context: KpiContext = { workspace, caller, settings, kpi, admin: deps.admin, prefix };
   // the table pairs each kind with its handler; TypeScript cannot follow the pairing through the lookup
-  return (handler.run as (command: KpiCommand, context: KpiContext) => Promise<KpiAnswer>)(command, context);
+  const answer = await (handler.run as (command: KpiCommand, context: KpiContext) => Promise<KpiAnswer>)(
+    command,
+    context,
+  );
+  if (!handler.readOnly || command.kind === "help" || !deps.freshness) return answer;
+  const freshness = await deps.freshness(workspace.id);
+  const asOf = { nowMs: kpi.clock.now().getTime(), zone: workspace.timezone, prefix };
+  return { ...answer, message: withFreshness(answer.message, freshness, asOf) };
 }

@@ -8,6 +8,7 @@ import { looksLikePeriod } from "../kpi/period-words.ts";
 import { type Block, clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix, type Platform } from "../platform.ts";
 import type { Clock } from "../ports.ts";
+import { type FreshnessOf, withFreshness } from "../sources/freshness.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
 import type { DigestPlatform, DigestSubscription, SubscriptionSpec, SubscriptionStore } from "./ports.ts";
 import { type Cadence, nextDueAt } from "./schedule.ts";
@@ -28,6 +29,8 @@ export type DigestCommandDeps = {
   clock: Clock;
   /** when given, subscribe checks that the bot may post in the channel */
   messenger?: Pick<Messenger, "canPost">;
+  /** "data as of …" under a preview when the workspace has sources */
+  freshness?: FreshnessOf;
 };
 
 export const DIGEST_USAGE =
@@ -233,7 +236,12 @@ export async function previewDigest(
     );
   }
   const digest = await buildDigest(deps.kpi, { workspaceId: caller.workspaceId, zone: caller.zone, period });
-  const message = digestMessage(digest, { prefix: commandPrefix(caller.platform) });
+  const prefix = commandPrefix(caller.platform);
+  const message = withFreshness(
+    digestMessage(digest, { prefix }),
+    (await deps.freshness?.(caller.workspaceId)) ?? null,
+    { nowMs: deps.clock.now().getTime(), zone: caller.zone, prefix },
+  );
   return makeMessage(message.blocks, { visibility: "private" });
 }
 

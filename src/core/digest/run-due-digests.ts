@@ -15,6 +15,7 @@ import type { Period } from "../kpi/types.ts";
 import { clip, LIMITS, type Message, makeMessage } from "../messages/model.ts";
 import { commandPrefix } from "../platform.ts";
 import type { Clock, Logger } from "../ports.ts";
+import { type FreshnessOf, withFreshness } from "../sources/freshness.ts";
 import { buildDigest, digestMessage } from "./build-digest.ts";
 import { digestChartSpec } from "./chart.ts";
 import type { Digest } from "./digest-types.ts";
@@ -51,6 +52,8 @@ export type RunDueDigestsDeps = {
    * Called once a digest is posted (rituals open their threads under it). Its failure is
    * logged, never undoes or repeats the post.
    */
+  /** "data as of …" under the digest when the workspace has sources */
+  freshness?: FreshnessOf;
   afterPost?: (posted: { digest: Digest; target: DigestTarget; messageId: string; period: Period }) => Promise<void>;
 };
 
@@ -199,7 +202,12 @@ async function runOne(
       zone: subscription.workspaceZone,
       period: period.key,
     });
-    message = digestMessage(digest, { prefix: commandPrefix(subscription.platform) });
+    const prefix = commandPrefix(subscription.platform);
+    message = withFreshness(
+      digestMessage(digest, { prefix }),
+      (await deps.freshness?.(subscription.workspaceId)) ?? null,
+      { nowMs: now.getTime(), zone: subscription.workspaceZone, prefix },
+    );
     attachments = await chartAttachment(deps, subscription, digest);
   } catch (error) {
     // Left claimed: the lease expires and the next tick retries it (a database outage passes).

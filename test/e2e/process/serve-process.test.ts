@@ -34,7 +34,7 @@ describe("tandem serve as a process", () => {
       const serve = spawnTandem(["serve"], { cwd: dir, env: baseEnv({ PORT: String(port), LOG_LEVEL: "silent" }) });
       expect(await serve.exited).toBe(1);
       expect(serve.stderr()).toBe(
-        `tandem: port ${port} is already in use (another Tandem, or another program); set PORT to a free port\n`,
+        `tandem: 127.0.0.1:${port} is already in use (another Tandem, or another program); set PORT to a free port\n`,
       );
     } finally {
       squatter.close();

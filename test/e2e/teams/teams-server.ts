@@ -1,11 +1,13 @@
-// The real HTTP server with the Teams route on a test database, without credentials
-// (unauthenticated, as with the Bot Framework Emulator), wired in the composition root's
+// The real HTTP server with the Teams route on a test database, by default without
+// credentials (the unauthenticated local mode on loopback, as with the Bot Framework
+// Emulator), or with an app id and the fake token service (`auth`); wired in the composition root's
 // order: the bot, its messenger, the chat layer posting through it, then the route. The
 // fake Bot Connector is the `serviceUrl` of every activity, so replies and proactive
 // posts land there.
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
 import { createPulseCardActions, type PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
 import { createRitualCardActions } from "../../../src/adapters/teams/ritual-card-actions.ts";
+import { teamsAccess } from "../../../src/adapters/teams/teams-access.ts";
 import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../../../src/adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../../../src/adapters/teams/teams-messenger.ts";
 import type { AppContext } from "../../../src/app/context.ts";
@@ -17,6 +19,7 @@ import { type Chat, createChat } from "../../../src/main/chat.ts";
 import type { Dialect } from "../../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../../src/store/workspaces.ts";
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from "../../fakes/bot-connector.ts";
+import { APP_ID, type FakeBotFrameworkAuth } from "../../fakes/bot-framework-auth.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/databases.ts";
 import { adaptiveCardProblems } from "../../unit/render/adaptive-card-validator.ts";
 
@@ -64,7 +67,8 @@ export type TeamsTestServer = {
   chat: Chat;
   /** pulse votes on cards, when the server was started with `cardActions` */
   actions: PulseCardActions | null;
-  post(body: unknown, raw?: boolean): Promise<PostResult>;
+  /** POSTs an activity (`raw`: the body as it is); with `auth`, signed for its serviceUrl unless `headers` say otherwise */
+  post(body: unknown, raw?: boolean, headers?: Record<string, string>): Promise<PostResult>;
   /** a message activity as Teams sends it; `mention` puts `<at>Tandem</at>` in front with its entity */
   message(text: string, options?: MessageOptions): object;
   /** sends the message and returns the card of the one reply the bot posted for it */
@@ -77,7 +81,14 @@ export type TeamsTestServer = {
 };
 
 /** `cardActions`: card buttons record pulse votes (without it, clicks get a polite "not available") */
-export type TeamsServerOptions = { cardActions?: boolean; clock?: Clock };
+export type TeamsServerOptions = {
+  cardActions?: boolean;
+  clock?: Clock;
+  /** authenticated mode: MicrosoftAppId set, tokens checked against this fake token service */
+  auth?: FakeBotFrameworkAuth;
+  /** more environment (e.g. a Slack credential, TEAMS_LOCAL_UNAUTHENTICATED) */
+  env?: Record<string, string>;
+};
 
 export async function startTeamsTestServer(
   dialect: Dialect,
@@ -85,17 +96,26 @@ export async function startTeamsTestServer(
 ): Promise<TeamsTestServer> {
   const connector = await startFakeConnector();
   const test = await createTestDatabase(dialect);
-  const env = parseEnv({ DATABASE_URL: test.url, LOG_LEVEL: "silent" });
+  const env = parseEnv({
+    DATABASE_URL: test.url,
+    LOG_LEVEL: "silent",
+    ...(options.auth ? { MicrosoftAppId: APP_ID, ToBotFromChannelOpenIdMetadataUrl: options.auth.metadataUrl } : {}),
+    ...options.env,
+  });
   const logger = createLogger(process.env.TEST_LOG_LEVEL === "debug" ? "debug" : "silent");
   const workspace = await ensureDefaultWorkspace(test.db.prisma, env.TANDEM_TIMEZONE);
   const clock = options.clock ?? { now: () => NOW };
   const ctx: AppContext = { env, db: test.db, workspace, clock, logger, close: async () => {} };
-  const bot = createTeamsBot(env, logger);
+  const bot = createTeamsBot(env, logger, options.auth ? { credentialsFactory: options.auth.credentialsFactory } : {});
   const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
   const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
   const actions = options.cardActions ? createPulseCardActions(chat.pulses, ctx.workspace.id) : null;
   const onCardAction = actions ? firstCardAction(actions.handle, createRitualCardActions(chat.pulses)) : null;
-  const teams = createTeams(ctx, bot, { chat: chat.commands, ...(onCardAction ? { onCardAction } : {}) });
+  const teams = createTeams(ctx, bot, {
+    access: teamsAccess(env, "127.0.0.1"),
+    chat: chat.commands,
+    ...(onCardAction ? { onCardAction } : {}),
+  });
   const http = createHttpServer([teams.route], { logger });
   const port = await http.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
@@ -134,10 +154,15 @@ export async function startTeamsTestServer(
     messenger,
     chat,
     actions,
-    async post(body, raw = false) {
+    async post(body, raw = false, headers) {
+      const serviceUrl = (body as { serviceUrl?: unknown } | null)?.serviceUrl;
+      const signed: Record<string, string> =
+        options.auth && typeof serviceUrl === "string"
+          ? { authorization: `Bearer ${options.auth.token(serviceUrl)}` }
+          : {};
       const response = await fetch(`${url}/api/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(headers ?? signed) },
         body: raw ? (body as string) : JSON.stringify(body),
       });
       return { status: response.status, text: await response.text() };

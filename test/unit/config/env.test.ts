@@ -22,6 +22,9 @@ describe("environment validation", () => {
     ["SLACK_BOT_TOKEN", "abc", /^SLACK_BOT_TOKEN: expected a bot token/],
     ["LOG_LEVEL", "loud", /^LOG_LEVEL: /],
     ["SLACK_API_URL", "not a url", /^SLACK_API_URL: /],
+    ["HOST", "0.0.0.0; rm", /^HOST: expected an address or host name/],
+    ["TEAMS_LOCAL_UNAUTHENTICATED", "maybe", /^TEAMS_LOCAL_UNAUTHENTICATED: expected 1 or 0/],
+    ["ToBotFromChannelOpenIdMetadataUrl", "keys", /^ToBotFromChannelOpenIdMetadataUrl: expected an http\(s\) URL/],
   ])("stops on a malformed %s with one line naming it", (name, value, pattern) => {
     let message = "";
     try {
@@ -31,6 +34,14 @@ describe("environment validation", () => {
     }
     expect(message.split("\n")).toHaveLength(1);
     expect(message).toMatch(pattern);
+  });
+
+  it("reads TEAMS_LOCAL_UNAUTHENTICATED as an explicit yes only", () => {
+    expect(parseEnv({}).TEAMS_LOCAL_UNAUTHENTICATED).toBe(false);
+    for (const yes of ["1", "true", "yes"])
+      expect(parseEnv({ TEAMS_LOCAL_UNAUTHENTICATED: yes }).TEAMS_LOCAL_UNAUTHENTICATED).toBe(true);
+    for (const no of ["0", "false", "no"])
+      expect(parseEnv({ TEAMS_LOCAL_UNAUTHENTICATED: no }).TEAMS_LOCAL_UNAUTHENTICATED).toBe(false);
   });
 
   it("accepts PostgreSQL URLs and IANA zones", () => {

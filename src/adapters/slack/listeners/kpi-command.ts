@@ -1,6 +1,7 @@
 // `/kpi …`: answer privately, with a "Share in channel" button when the answer may
 // be shared. Thin: the grammar and the use cases live behind the chat layer.
 import type { App } from "@slack/bolt";
+import { kpiCommandLabel } from "../../../app/chat/command-label.ts";
 import { errorAnswer } from "../../../app/chat/error-answer.ts";
 import type { ChatCaller, KpiAnswer } from "../../../app/chat/types.ts";
 import { appendBlocks, type Message } from "../../../core/messages/model.ts";
@@ -11,25 +12,6 @@ import type { SlackEnv } from "../slack-env.ts";
 import { workspaceOf } from "../workspace.ts";
 
 export const SHARE_ACTION_ID = "kpi_share";
-
-/** Metric labels stay few: free text (metric names, typos) is counted as "query". */
-const COMMAND_LABELS = new Set([
-  "help",
-  "funnel",
-  "compare",
-  "join",
-  "target",
-  "member",
-  "token",
-  "shared",
-  "digest",
-  "rituals",
-]);
-export function commandLabel(text: string): string {
-  const head = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
-  if (head === "") return "scorecard";
-  return COMMAND_LABELS.has(head) ? head : "query";
-}
 
 export function withShareButton(answer: KpiAnswer): Message {
   if (answer.share === null) return answer.message;
@@ -49,7 +31,7 @@ export function renderForSlack(env: SlackEnv, message: Message, context: Record<
 
 export function registerKpiCommand(app: App, env: SlackEnv): void {
   app.command("/kpi", async ({ command, ack, respond, client, context }) => {
-    env.metrics?.chatCommands.inc({ platform: "slack", command: commandLabel(command.text) });
+    env.metrics?.chatCommands.inc({ platform: "slack", command: kpiCommandLabel(command.text) });
     const workspace = workspaceOf(context);
     const caller: ChatCaller = {
       platform: "slack",
