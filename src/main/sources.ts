@@ -2,9 +2,14 @@
 // polite HTTP client at the vendor's rate, its secrets read from the environment
 // variables the config names, the workspace's zone and currency.
 
+import { CSV_URL_REQUESTS_PER_SECOND, createCsvUrlReader } from "../adapters/sources/csv-url.ts";
+import { createGoogleAdsReader, GOOGLE_ADS_REQUESTS_PER_SECOND } from "../adapters/sources/google-ads.ts";
 import { createSourceHttp, type SourceHttpOptions } from "../adapters/sources/http-client.ts";
 import { createHubspotReader, HUBSPOT_REQUESTS_PER_SECOND } from "../adapters/sources/hubspot.ts";
+import { createMetaAdsReader, META_ADS_REQUESTS_PER_SECOND } from "../adapters/sources/meta-ads.ts";
 import type { ReaderFactory } from "../adapters/sources/reader-context.ts";
+import { createSalesforceReader, SALESFORCE_REQUESTS_PER_SECOND } from "../adapters/sources/salesforce.ts";
+import { createSqlReader, SQL_REQUESTS_PER_SECOND } from "../adapters/sources/sql.ts";
 import { createStripeReader, STRIPE_REQUESTS_PER_SECOND } from "../adapters/sources/stripe.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import { isSourceKind, SOURCE_KINDS, type SourceKindName } from "../core/sources/kinds.ts";
@@ -16,6 +21,19 @@ type KindReader = { vendor: string; requestsPerSecond: number; create: ReaderFac
 export const SOURCE_READERS: Record<SourceKindName, KindReader> = {
   hubspot: { vendor: "HubSpot", requestsPerSecond: HUBSPOT_REQUESTS_PER_SECOND, create: createHubspotReader },
   stripe: { vendor: "Stripe", requestsPerSecond: STRIPE_REQUESTS_PER_SECOND, create: createStripeReader },
+  salesforce: {
+    vendor: "Salesforce",
+    requestsPerSecond: SALESFORCE_REQUESTS_PER_SECOND,
+    create: createSalesforceReader,
+  },
+  google_ads: {
+    vendor: "Google Ads",
+    requestsPerSecond: GOOGLE_ADS_REQUESTS_PER_SECOND,
+    create: createGoogleAdsReader,
+  },
+  meta_ads: { vendor: "Meta", requestsPerSecond: META_ADS_REQUESTS_PER_SECOND, create: createMetaAdsReader },
+  sql: { vendor: "PostgreSQL", requestsPerSecond: SQL_REQUESTS_PER_SECOND, create: createSqlReader },
+  csv_url: { vendor: "the CSV's host", requestsPerSecond: CSV_URL_REQUESTS_PER_SECOND, create: createCsvUrlReader },
 };
 
 export type ReaderOptions = {

@@ -16,6 +16,8 @@ export type HttpRequest = {
   json?: unknown;
   /** a form body (OAuth token requests) */
   form?: Record<string, string>;
+  /** follow redirects (a published file's link); only for requests that carry no credentials */
+  followRedirects?: boolean;
 };
 
 export type SourceHttp = {
@@ -91,7 +93,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         headers,
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        redirect: "error",
+        redirect: request.followRedirects === true && request.headers?.authorization === undefined ? "follow" : "error",
       });
     } catch (error) {
       throw new SourceHttpError(
@@ -140,7 +142,9 @@ function advice(status: number): string {
 function vendorMessage(text: string): string {
   let message: unknown = text;
   try {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
+    // Salesforce answers a list of errors: its first one speaks for it.
+    const json = JSON.parse(text) as unknown;
+    const parsed = (Array.isArray(json) ? (json[0] ?? {}) : json) as Record<string, unknown>;
     const error = parsed.error as Record<string, unknown> | string | undefined;
     message =
       parsed.message ??

@@ -41,7 +41,7 @@ export function createRowMapper(mapping: RowMapping): (row: RawRow) => RowOutcom
     const raw = ignored.size === 0 ? row.record : withoutColumns(row.record, ignored);
     const parsed = parseFact(raw, mapping.zone);
     const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];
-    const given = parsed.ok ? parsed.fact.externalId : null;
+    const given = parsed.ok ? parsed.fact.externalId : namedId(raw);
     if (mapping.requireExternalId && given === null && !errors.some((e) => e.field === "external_id"))
       errors.push({ field: "external_id", message: "required: it names the row from one sync to the next" });
     if (given !== null) {
@@ -64,8 +64,24 @@ export function createRowMapper(mapping: RowMapping): (row: RawRow) => RowOutcom
   };
 }
 
+/** The external_id a row gives, when it gives a usable one (for a row that is invalid otherwise). */
+function namedId(raw: Record<string, unknown>): string | null {
+  const id = raw.external_id;
+  if (typeof id === "number") return String(id);
+  return typeof id === "string" && id.trim() !== "" && id.trim().length <= 200 ? id.trim() : null;
+}
+
 function withoutColumns(record: Record<string, unknown>, ignored: Set<string>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(record)) if (!ignored.has(column)) kept[column] = value;
   return kept;
+}
+
+/**
+ * The key a bad row is reported under: its record's key when it names itself (so a row
+ * that turned invalid loses the facts it had), else its line.
+ */
+export function badRowKey(source: string, row: RawRow): string {
+  const id = "record" in row ? namedId(row.record) : null;
+  return id === null ? `${source}:row:line-${row.line}` : `${source}:row:${id}`;
 }

@@ -1,8 +1,67 @@
 // Google Ads campaign costs → spend facts (SOURCES.md, "Ad spend"): one fact per day
 // and advertising channel type, value Σ cost_micros ÷ 10⁶, department marketing.
 // Each day is one record, so a restated day replaces all its channels' facts.
+import { z } from "zod";
 import { quoted } from "../messages/user-text.ts";
+import { DEFAULT_LOOKBACK_DAYS } from "./ad-window.ts";
+import { envName, type SourceKindSpec } from "./kind-spec.ts";
 import { type MappedRecord, sourceFact, vendorInstant } from "./mapped-record.ts";
+
+export const DEFAULT_GOOGLE_ADS_API_VERSION = "21";
+export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
+
+/** The keys both ad platforms share: how far back to re-read, and where history starts. */
+export const adWindowSettings = {
+  lookback_days: z
+    .number()
+    .int("lookback_days is a whole number of days")
+    .min(1, "lookback_days is at least 1")
+    .max(90, "lookback_days is at most 90")
+    .default(DEFAULT_LOOKBACK_DAYS),
+  start_date: z.iso.date("expected a date such as 2026-01-01").optional(),
+};
+
+const customerId = (what: string) =>
+  z.coerce
+    .string()
+    .regex(/^\d{3}-?\d{3}-?\d{4}$/, `expected the ${what} as Google Ads shows it, like 123-456-7890`)
+    .transform((id) => id.replaceAll("-", ""));
+
+export const googleAdsSpec: SourceKindSpec = {
+  defaultBaseUrl: "https://googleads.googleapis.com",
+  settings: z
+    .object({
+      customer_id: customerId("customer id"),
+      login_customer_id: customerId("manager account's customer id").optional(),
+      developer_token_env: envName(),
+      client_id_env: envName().optional(),
+      client_secret_env: envName().optional(),
+      refresh_token_env: envName().optional(),
+      token_env: envName().optional(),
+      token_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).default(GOOGLE_TOKEN_URL),
+      api_version: z
+        .string()
+        .regex(/^\d{2}$/, 'expected an API version such as "21"')
+        .default(DEFAULT_GOOGLE_ADS_API_VERSION),
+      ...adWindowSettings,
+    })
+    .strict()
+    .superRefine((settings, ctx) => {
+      const oauth = ["client_id_env", "client_secret_env", "refresh_token_env"] as const;
+      const given = oauth.filter((key) => settings[key] !== undefined);
+      if (settings.token_env === undefined && given.length === 0)
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "name how to sign in: client_id_env, client_secret_env and refresh_token_env (the OAuth refresh-token flow), or token_env (an access token)",
+        });
+      else if (settings.token_env !== undefined && given.length > 0)
+        ctx.addIssue({ code: "custom", message: "either token_env or the OAuth client's three *_env keys, not both" });
+      else if (given.length > 0 && given.length < oauth.length)
+        for (const key of oauth.filter((k) => settings[k] === undefined))
+          ctx.addIssue({ code: "custom", path: [key], message: `the refresh-token flow needs ${oauth.join(", ")}` });
+    }),
+};
 
 /** One row of a searchStream batch, as the REST API writes it (int64 as strings). */
 export type GoogleAdsRow = {

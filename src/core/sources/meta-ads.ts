@@ -1,7 +1,30 @@
 // Meta account insights → spend facts (SOURCES.md, "Ad spend"): one spend per day,
 // channel paid_social, department marketing. Each day is one record.
+import { z } from "zod";
 import { quoted } from "../messages/user-text.ts";
+import { adWindowSettings } from "./google-ads.ts";
+import { envName, type SourceKindSpec } from "./kind-spec.ts";
 import { type MappedRecord, sourceFact, vendorAmount, vendorInstant } from "./mapped-record.ts";
+
+export const DEFAULT_META_API_VERSION = "23.0";
+
+export const metaAdsSpec: SourceKindSpec = {
+  defaultBaseUrl: "https://graph.facebook.com",
+  settings: z
+    .object({
+      account_id: z.coerce
+        .string()
+        .regex(/^(act_)?\d{1,20}$/, "expected the ad account id, digits (act_ in front is fine)")
+        .transform((id) => id.replace(/^act_/, "")),
+      token_env: envName(),
+      api_version: z
+        .string()
+        .regex(/^\d{2}\.0$/, 'expected a Graph API version such as "23.0"')
+        .default(DEFAULT_META_API_VERSION),
+      ...adWindowSettings,
+    })
+    .strict(),
+};
 
 /** One entry of `data` in an insights answer with time_increment=1. */
 export type MetaInsight = {

@@ -2,8 +2,57 @@
 // sql; opportunities yield opportunity, won and lost, attributed to the lead that was
 // converted into them. Date-times arrive as "2026-09-14T10:30:00.000+0000"; CloseDate
 // is a date, read as midnight in the workspace zone.
+import { z } from "zod";
 import type { Fact } from "../facts/fact.ts";
+import { envName, type SourceKindSpec } from "./kind-spec.ts";
 import { channelName, type MappedRecord, sourceFact, vendorAmount, vendorInstant } from "./mapped-record.ts";
+
+export const DEFAULT_SALESFORCE_API_VERSION = "64.0";
+
+const soqlField = () =>
+  z.string().refine((name) => isSoqlFieldName(name), {
+    message: "expected a Lead field's API name (letters, digits and _, like MQL_Date__c)",
+  });
+
+export const salesforceSpec: SourceKindSpec = {
+  // No single public host: each org has its own (instance_url); base_url, when set, wins.
+  defaultBaseUrl: "https://login.salesforce.com",
+  settings: z
+    .object({
+      instance_url: z.url({
+        protocol: /^https?$/,
+        error: "expected the org's URL, like https://acme.my.salesforce.com",
+      }),
+      api_version: z
+        .string()
+        .regex(/^\d{2,3}\.0$/, 'expected a REST API version such as "64.0"')
+        .default(DEFAULT_SALESFORCE_API_VERSION),
+      token_env: envName().optional(),
+      client_id_env: envName().optional(),
+      client_secret_env: envName().optional(),
+      mql_field: soqlField().optional(),
+      sql_field: soqlField().optional(),
+      multi_currency: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((settings, ctx) => {
+      const credentials = settings.client_id_env !== undefined || settings.client_secret_env !== undefined;
+      if (settings.token_env === undefined && !credentials)
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "name how to sign in: token_env (an access token), or client_id_env and client_secret_env (a connected app's client-credentials flow)",
+        });
+      else if (settings.token_env !== undefined && credentials)
+        ctx.addIssue({ code: "custom", message: "either token_env or client_id_env/client_secret_env, not both" });
+      else if (credentials && (settings.client_id_env === undefined || settings.client_secret_env === undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: [settings.client_id_env === undefined ? "client_id_env" : "client_secret_env"],
+          message: "the client-credentials flow needs both client_id_env and client_secret_env",
+        });
+    }),
+};
 
 export type SalesforceRecord = { Id: string; IsDeleted?: boolean; [field: string]: unknown };
 

@@ -57,7 +57,7 @@ describe("sources in tandem.config.yaml", () => {
         ),
       ),
     ).toEqual([
-      'line 5: sources[0].kind: expected one of hubspot, stripe, got "hubspt" (did you mean hubspot?)',
+      'line 5: sources[0].kind: expected one of hubspot, salesforce, stripe, google_ads, meta_ads, sql, csv_url, got "hubspt" (did you mean hubspot?)',
       "line 7: sources[1].token_env: required",
       "line 9: sources[1].tokn_env: unknown key (did you mean token_env?); expected one of name, kind, every, base_url, rates, token_env",
     ]);
