@@ -161,12 +161,17 @@ export async function startServer(
   await slack?.start();
 
   const scheduler = createScheduler({ clock: ctx.clock, logger: ctx.logger });
+  const tellAdmins = tellAdminsOnTransition({
+    messenger: routeMessenger(messengers),
+    admins: (workspaceId) => loadAdminRecipients(ctx.db.prisma, workspaceId),
+    logger: ctx.logger,
+  });
   const sources = sourcesJob(ctx, {
-    afterSync: tellAdminsOnTransition({
-      messenger: routeMessenger(messengers),
-      admins: (workspaceId) => loadAdminRecipients(ctx.db.prisma, workspaceId),
-      logger: ctx.logger,
-    }),
+    // a synced source's new numbers are evaluated by the alerts at once, as an ingest call's are
+    async afterSync(ran) {
+      await tellAdmins(ran);
+      if (ran.error === null || ran.error === undefined) await alerts.factsChanged(ran.after.workspaceId);
+    },
   });
   if (options.scheduler !== false) {
     scheduler.add(
