@@ -2,6 +2,7 @@
 // "data as of" instant answers and digests print (docs/sources.md, "Freshness").
 import { DateTime } from "luxon";
 import { appendBlocks, type Message } from "../messages/model.ts";
+import { isFailing } from "./failure-notice.ts";
 import type { SourceState } from "./ports.ts";
 
 export type SourceHealth = "ok" | "stale" | "failing" | "never synced";
@@ -13,9 +14,8 @@ export function sourceHealth(
   source: Pick<SourceState, "everyMs" | "lastSuccessAt" | "lastFailureAt">,
   nowMs: number,
 ): SourceHealth {
+  if (isFailing(source)) return "failing";
   const success = source.lastSuccessAt?.getTime() ?? null;
-  const failure = source.lastFailureAt?.getTime() ?? null;
-  if (failure !== null && (success === null || failure > success)) return "failing";
   if (success === null) return "never synced";
   return nowMs - success > STALE_INTERVALS * source.everyMs ? "stale" : "ok";
 }
