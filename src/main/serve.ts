@@ -22,7 +22,7 @@ import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
 import type { ChatCommands } from "../app/chat/chat-commands.ts";
 import { type AppContext, openContext } from "../app/context.ts";
-import { servingKpiDeps } from "../app/kpi.ts";
+import { cacheBound, servingKpiDeps } from "../app/kpi.ts";
 import { isDatabaseEmpty, loadDemo } from "../app/load-demo.ts";
 import { openRituals, pulseJob } from "../app/pulse.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
@@ -99,7 +99,7 @@ export function createSurfaces(
   );
   const chat = createChat(ctx, {
     messengers,
-    kpi: servingKpiDeps(ctx.db, ctx.clock, ctx.logger),
+    kpi: servingKpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env)),
     ...(options.admin ? { admin: options.admin } : {}),
     ...(options.secret ? { secret: options.secret } : {}),
   });
