@@ -40,8 +40,13 @@ export function digestDeps(kpi: KpiSnapshotDeps, db: Database): DigestDeps {
  * a turn of the event loop, so a long answer never keeps another request from being read.
  * The cache's look-ups are not queued behind them: a cached answer needs no aggregate.
  */
-export function servingKpiDeps(db: Database, clock: Clock, logger?: Logger, bound?: CacheBound): KpiSnapshotDeps {
-  const sql = createSqlFactStats(db);
+export function servingKpiDeps(
+  db: Database,
+  clock: Clock,
+  logger?: Logger,
+  options: CacheBound & { /** benches: the measures computed from the facts (default: SQL) */ sql?: FactStats } = {},
+): KpiSnapshotDeps {
+  const { sql = createSqlFactStats(db), ...bound } = options;
   const computed = db.dialect === "sqlite" ? yieldingStats(sql) : sql;
   const stats = kept(db, computed, logger, bound);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };

@@ -28,6 +28,7 @@ import { openRituals, pulseJob } from "../app/pulse.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
+import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import { tellAdminsOnTransition } from "../core/sources/failure-notice.ts";
 import { loadAdminRecipients } from "../store/admin-recipients.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
@@ -84,6 +85,8 @@ export function createSurfaces(
     slackAckBudgetMs?: number;
     /** who Teams lets in; by default decided from the environment and the address bound */
     teamsAccess?: TeamsAccess;
+    /** benches: the KPI engine's store (default: servingKpiDeps) */
+    kpi?: KpiSnapshotDeps;
   } = {},
 ): Surfaces {
   const { metrics } = options;
@@ -99,7 +102,7 @@ export function createSurfaces(
   );
   const chat = createChat(ctx, {
     messengers,
-    kpi: servingKpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env)),
+    kpi: options.kpi ?? servingKpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env)),
     ...(options.admin ? { admin: options.admin } : {}),
     ...(options.secret ? { secret: options.secret } : {}),
   });
