@@ -46,7 +46,7 @@ export type RunningServer = {
   metrics: HttpMetrics;
   /** the chat command layer, for the local console */
   chat: ChatCommands;
-  /** graceful: stop the scheduler, stop accepting, finish in-flight requests */
+  /** graceful: stop accepting, let in-flight requests finish, then stop the scheduler and the background work */
   stop(): Promise<void>;
 };
 
@@ -230,12 +230,13 @@ export async function startServer(
     metrics,
     chat: chat.commands,
     stop: async () => {
+      // new requests are refused first; the work they started finishes before the jobs stop
+      await http.close();
       await scheduler.stop();
       await sources.idle();
       await pulseActions.idle();
       await alerts.idle();
       await slack?.stop();
-      await http.close();
     },
   };
 }
@@ -282,14 +283,17 @@ export const serveCommand: CliCommand = {
     const shutdown = (signal: string) => {
       stopping ??= (async () => {
         ctx.logger.info("shutting down", { signal });
-        await server.stop();
-        await ctx.close();
+        try {
+          await server.stop();
+        } finally {
+          await ctx.close();
+        }
       })();
       return stopping;
     };
     const interactive = local && process.stdin.isTTY === true;
-    await new Promise<void>((resolve) => {
-      const stop = (reason: string) => void shutdown(reason).then(resolve);
+    await new Promise<void>((resolve, reject) => {
+      const stop = (reason: string) => void shutdown(reason).then(resolve, reject);
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
       if (interactive)
