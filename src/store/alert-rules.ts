@@ -52,6 +52,8 @@ function toAlert(row: AlertRow): StoredAlert {
     snoozedUntil: row.snoozedUntil,
     snoozedBy: row.snoozedBy,
     ritualId: row.ritualId,
+    attempts: row.attempts,
+    leaseUntil: row.leaseUntil,
     createdAt: row.createdAt,
   };
 }
@@ -110,7 +112,7 @@ export function createAlertRuleStore(db: Database): AlertRuleStore {
       });
       return rows.map(toRule);
     },
-    async claimCrossing({ rule, worker, value, now }) {
+    async claimCrossing({ rule, worker, value, now, leaseMs }) {
       const crossing = rule.crossings + 1;
       const { count } = await prisma.alertRule.updateMany({
         where: { id: rule.id, state: "armed", crossings: rule.crossings },
@@ -119,13 +121,51 @@ export function createAlertRuleStore(db: Database): AlertRuleStore {
       if (count !== 1) return null;
       try {
         const row = await prisma.alert.create({
-          data: { ruleId: rule.id, crossing, status: "claimed", claimedBy: worker, value, createdAt: now },
+          data: {
+            ruleId: rule.id,
+            crossing,
+            status: "claimed",
+            claimedBy: worker,
+            value,
+            createdAt: now,
+            leaseUntil: new Date(now.getTime() + leaseMs),
+          },
         });
         return toAlert(row);
       } catch (error) {
         if (isUniqueViolation(error)) return null;
         throw error;
       }
+    },
+    async abandoned(ruleIds, now) {
+      const ids = ruleIds.filter(isRecordId);
+      if (ids.length === 0) return new Map();
+      const rows = await prisma.alert.findMany({
+        where: { ruleId: { in: ids }, status: "claimed", leaseUntil: { lte: now } },
+        orderBy: { crossing: "asc" },
+      });
+      return new Map(rows.map((row) => [row.ruleId, toAlert(row)]));
+    },
+    async takeOver({ alert, worker, now, leaseMs, maxAttempts }) {
+      // the row as it was read, lease run out: only one worker's write matches
+      const unchanged = { id: alert.id, status: "claimed", attempts: alert.attempts, leaseUntil: { lte: now } };
+      if (alert.attempts >= maxAttempts) {
+        const gaveUp = await prisma.alert.updateMany({
+          where: unchanged,
+          data: {
+            status: "failed",
+            message: JSON.stringify({ error: "gave up: every claimer stopped before posting" }),
+          },
+        });
+        return { claimed: false, reason: gaveUp.count === 1 ? "exhausted" : "running" };
+      }
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      const taken = await prisma.alert.updateMany({
+        where: unchanged,
+        data: { claimedBy: worker, leaseUntil, attempts: alert.attempts + 1 },
+      });
+      if (taken.count !== 1) return { claimed: false, reason: "running" };
+      return { claimed: true, alert: { ...alert, attempts: alert.attempts + 1, leaseUntil } };
     },
     async rearm(rule, now) {
       const { count } = await prisma.alertRule.updateMany({
@@ -134,17 +174,19 @@ export function createAlertRuleStore(db: Database): AlertRuleStore {
       });
       return count === 1;
     },
-    async markPosted(alertId, messageId, message) {
-      await prisma.alert.update({
-        where: { id: alertId },
-        data: { status: "posted", messageId, message: JSON.stringify(message) },
+    async markPosted(alertId, worker, messageId, message) {
+      const { count } = await prisma.alert.updateMany({
+        where: { id: alertId, claimedBy: worker, status: "claimed" },
+        data: { status: "posted", messageId, message: JSON.stringify(message), leaseUntil: null },
       });
+      return count === 1;
     },
-    async markFailed(alertId, error) {
-      await prisma.alert.update({
-        where: { id: alertId },
-        data: { status: "failed", message: JSON.stringify({ error: error.slice(0, 500) }) },
+    async markFailed(alertId, worker, error) {
+      const { count } = await prisma.alert.updateMany({
+        where: { id: alertId, claimedBy: worker, status: "claimed" },
+        data: { status: "failed", message: JSON.stringify({ error: error.slice(0, 500) }), leaseUntil: null },
       });
+      return count === 1;
     },
     async getAlert(alertId) {
       if (!isRecordId(alertId)) return null;

@@ -31,6 +31,9 @@ export type StoredAlert = {
   snoozedUntil: Date | null;
   snoozedBy: string | null;
   ritualId: number | null;
+  /** claims so far, the first included */
+  attempts: number;
+  leaseUntil: Date | null;
   createdAt: Date;
 };
 
@@ -55,14 +58,35 @@ export type AlertRuleStore = {
   active(workspaceId?: number): Promise<StoredRule[]>;
   /**
    * The claim: armed → firing and crossing + 1, only if the rule still stands where this
-   * worker saw it (compare-and-set), then the alert row for that crossing. Null when
-   * another worker got there first.
+   * worker saw it (compare-and-set), then the alert row for that crossing, held until
+   * `now + leaseMs`. Null when another worker got there first.
    */
-  claimCrossing(input: { rule: StoredRule; worker: string; value: number; now: Date }): Promise<StoredAlert | null>;
+  claimCrossing(input: {
+    rule: StoredRule;
+    worker: string;
+    value: number;
+    now: Date;
+    leaseMs: number;
+  }): Promise<StoredAlert | null>;
+  /** claimed alerts whose lease ran out before they were posted (their claimer died), by rule */
+  abandoned(ruleIds: number[], now: Date): Promise<Map<number, StoredAlert>>;
+  /**
+   * Takes over an abandoned claim (compare-and-set on its attempts and lease: one worker
+   * wins); at `maxAttempts` it is recorded failed instead, and only the worker whose
+   * write did that hears "exhausted".
+   */
+  takeOver(input: {
+    alert: StoredAlert;
+    worker: string;
+    now: Date;
+    leaseMs: number;
+    maxAttempts: number;
+  }): Promise<{ claimed: true; alert: StoredAlert } | { claimed: false; reason: "running" | "exhausted" }>;
   /** firing → armed, only if no other worker moved the rule since */
   rearm(rule: StoredRule, now: Date): Promise<boolean>;
-  markPosted(alertId: number, messageId: string, message: Message): Promise<void>;
-  markFailed(alertId: number, error: string): Promise<void>;
+  /** only while `worker` holds the claim: false when another took it over */
+  markPosted(alertId: number, worker: string, messageId: string, message: Message): Promise<boolean>;
+  markFailed(alertId: number, worker: string, error: string): Promise<boolean>;
   getAlert(alertId: number): Promise<{ alert: StoredAlert; rule: StoredRule } | null>;
   /** records who acknowledged; false when someone already had */
   acknowledge(alertId: number, who: string, now: Date): Promise<boolean>;

@@ -3,7 +3,10 @@
 // hourly. Each window's numbers are computed once for every rule that watches it; a
 // crossing is claimed in the database (compare-and-set on the rule) before anything is
 // built or posted, so two schedulers on one database never both post it; a rule re-arms
-// only when its metric is back within bounds.
+// only when its metric is back within bounds. A claim carries a lease, as a digest run's
+// does: a crossing whose claimer died before posting is taken over after it by the next
+// evaluation (still crossed: posted, once; back within bounds: recorded failed), up to
+// ALERT_MAX_ATTEMPTS claims.
 
 import type { Messenger } from "../delivery/ports.ts";
 import { PROMPT_RETRY_POLICY, type RetryPolicy, withRetries } from "../delivery/retries.ts";
@@ -19,7 +22,7 @@ import { type AlertFacts, alertBody, alertMessage } from "./alert-message.ts";
 import { type AlertWindows, alertWindows } from "./alert-windows.ts";
 import { type AlertJudgement, evaluateAlert, nextStep } from "./evaluate-alert.ts";
 import { parseAlertRule } from "./parse-alert-rule.ts";
-import type { AlertRuleStore, StoredRule } from "./ports.ts";
+import type { AlertRuleStore, StoredAlert, StoredRule } from "./ports.ts";
 import type { AlertRule } from "./types.ts";
 
 export type RunAlertsDeps = {
@@ -35,9 +38,14 @@ export type RunAlertsDeps = {
   /** this process's name in the claims */
   worker: string;
   retry?: RetryPolicy;
+  leaseMs?: number;
+  maxAttempts?: number;
 };
 
-export type AlertOutcome = "posted" | "failed" | "taken" | "rearmed";
+export const ALERT_LEASE_MS = 10 * 60_000;
+export const ALERT_MAX_ATTEMPTS = 3;
+
+export type AlertOutcome = "posted" | "failed" | "taken" | "rearmed" | "exhausted";
 export type AlertReport = {
   ruleId: number;
   workspaceId: number;
@@ -52,6 +60,12 @@ const TREND_PERIODS = 8;
 type Planned = { stored: StoredRule; rule: AlertRule; windows: AlertWindows };
 
 export async function runAlerts(deps: RunAlertsDeps, options: { workspaceId?: number } = {}): Promise<AlertReport[]> {
+  const policy = deps.retry ?? PROMPT_RETRY_POLICY;
+  const leaseMs = deps.leaseMs ?? ALERT_LEASE_MS;
+  // a claimer still retrying when its lease runs out would post alongside the one taking over
+  if (policy.budgetMs * 2 > leaseMs) {
+    throw new Error(`alert delivery budget (${policy.budgetMs} ms) must be under half the claim lease (${leaseMs} ms)`);
+  }
   const now = deps.clock.now();
   const active = (await deps.rules.active(options.workspaceId)).filter(
     (rule) => !rule.snoozedUntil || rule.snoozedUntil <= now,
@@ -120,6 +134,10 @@ async function runWorkspace(
     }
   }
   await numbers.compute();
+  const abandoned = await deps.rules.abandoned(
+    planned.filter(({ stored }) => stored.state === "firing").map(({ stored }) => stored.id),
+    now,
+  );
 
   const reports: AlertReport[] = [];
   for (const { stored, rule, windows } of planned) {
@@ -136,6 +154,12 @@ async function runWorkspace(
       volume: rule.minimum ? (numbers.get(windows.current, rule.minimum.metric)?.value ?? null) : null,
     });
     const step = nextStep(stored.state, judgement);
+    const dead = abandoned.get(stored.id);
+    if (dead && dead.crossing === stored.crossings) {
+      const firing = { stored, rule, windows, judgement, current, settings, catalog, zone, now };
+      const report = await takeOver(deps, firing, dead);
+      if (report) reports.push(report);
+    }
     if (step === "rearm" && (await deps.rules.rearm(stored, now))) {
       deps.logger.info("alert rule re-armed", { ruleId: stored.id });
       reports.push({ ruleId: stored.id, workspaceId, platform: stored.platform, outcome: "rearmed" });
@@ -156,17 +180,62 @@ type Firing = Planned & {
   now: Date;
 };
 
-async function fire(deps: RunAlertsDeps, firing: Firing): Promise<AlertReport> {
-  const { stored, judgement, now } = firing;
-  const report = (outcome: AlertOutcome, alertId?: number): AlertReport => ({
+const reportOf =
+  (stored: StoredRule) =>
+  (outcome: AlertOutcome, alertId?: number): AlertReport => ({
     ruleId: stored.id,
     workspaceId: stored.workspaceId,
     platform: stored.platform,
     outcome,
     ...(alertId === undefined ? {} : { alertId }),
   });
-  const alert = await deps.rules.claimCrossing({ rule: stored, worker: deps.worker, value: judgement.value, now });
-  if (!alert) return report("taken");
+
+/** A crossing whose claimer died before posting: posted by this worker if still crossed, else closed. */
+async function takeOver(
+  deps: RunAlertsDeps,
+  firing: Omit<Firing, "judgement"> & { judgement: AlertJudgement },
+  dead: StoredAlert,
+): Promise<AlertReport | null> {
+  const { judgement } = firing;
+  // nothing to judge (no number yet): the claim waits for a judgement rather than spend an attempt
+  if (judgement.state === "quiet") return null;
+  const report = reportOf(firing.stored);
+  const taken = await deps.rules.takeOver({
+    alert: dead,
+    worker: deps.worker,
+    now: firing.now,
+    leaseMs: deps.leaseMs ?? ALERT_LEASE_MS,
+    maxAttempts: deps.maxAttempts ?? ALERT_MAX_ATTEMPTS,
+  });
+  const log = { ruleId: firing.stored.id, alertId: dead.id };
+  if (!taken.claimed) {
+    if (taken.reason === "exhausted") deps.logger.error("alert given up: every claimer stopped before posting", log);
+    return taken.reason === "exhausted" ? report("exhausted", dead.id) : null;
+  }
+  deps.logger.warn("alert claim taken over after its lease ran out", { ...log, attempt: taken.alert.attempts });
+  if (judgement.state === "within") {
+    await deps.rules.markFailed(dead.id, deps.worker, "the metric was back within bounds before it could be posted");
+    return report("failed", dead.id);
+  }
+  return post(deps, { ...firing, judgement }, taken.alert);
+}
+
+async function fire(deps: RunAlertsDeps, firing: Firing): Promise<AlertReport> {
+  const { stored, judgement, now } = firing;
+  const alert = await deps.rules.claimCrossing({
+    rule: stored,
+    worker: deps.worker,
+    value: judgement.value,
+    now,
+    leaseMs: deps.leaseMs ?? ALERT_LEASE_MS,
+  });
+  if (!alert) return reportOf(stored)("taken");
+  return post(deps, firing, alert);
+}
+
+async function post(deps: RunAlertsDeps, firing: Firing, alert: StoredAlert): Promise<AlertReport> {
+  const { stored } = firing;
+  const report = reportOf(stored);
   const log = { ruleId: stored.id, alertId: alert.id, channelId: stored.channelId };
   try {
     const body = alertBody(await alertFacts(deps, firing, alert.id));
@@ -177,13 +246,14 @@ async function fire(deps: RunAlertsDeps, firing: Firing): Promise<AlertReport> {
       { platform: stored.platform, workspaceId: stored.workspaceId, channelId: stored.channelId },
       alertMessage(body, alert.id, {}, firing.zone),
     );
-    await deps.rules.markPosted(alert.id, posted.messageId, body);
+    if (!(await deps.rules.markPosted(alert.id, deps.worker, posted.messageId, body)))
+      deps.logger.warn("alert posted after its claim was taken over", { ...log, messageId: posted.messageId });
     deps.logger.info("alert posted", { ...log, messageId: posted.messageId });
     return report("posted", alert.id);
   } catch (error) {
     // The crossing stays claimed (the rule is firing): it is not posted twice, and the
     // failure is on record for `/kpi alerts` and the log.
-    await deps.rules.markFailed(alert.id, errorText(error)).catch(() => {});
+    await deps.rules.markFailed(alert.id, deps.worker, errorText(error)).catch(() => {});
     deps.logger.error("alert could not be posted", { ...log, error: describeError(error) });
     return report("failed", alert.id);
   }

@@ -58,6 +58,8 @@ const ALERT: StoredAlert = {
   snoozedUntil: null,
   snoozedBy: null,
   ritualId: null,
+  attempts: 1,
+  leaseUntil: null,
   createdAt: new Date("2026-10-14T09:00:00Z"),
 };
 
