@@ -14,7 +14,11 @@ export type Route = { method: "GET" | "POST"; path: string; handler: RouteHandle
 export type HttpServer = {
   server: Server;
   listen(port: number, host?: string): Promise<number>;
-  /** stops accepting, lets in-flight requests finish (up to graceMs), then closes idle sockets */
+  /**
+   * Stops accepting at once (the listener closes; a request on a kept-alive connection is
+   * answered 503 with `Connection: close`, unprocessed), lets in-flight requests finish
+   * (up to graceMs, then their connections are cut), and resolves when no connection is left.
+   */
   close(graceMs?: number): Promise<void>;
 };
 
@@ -44,7 +48,21 @@ export function listenError(error: Error, port: number, host?: string): Error {
 
 export function createHttpServer(routes: Route[], deps: { logger: Logger; metrics?: HttpMetrics }): HttpServer {
   const table = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
   const server = createServer(async (req, res) => {
+    if (closing) {
+      deps.logger.debug("request refused: shutting down");
+      res.setHeader("connection", "close");
+      sendJson(res, 503, { error: "shutting down" });
+      return;
+    }
+    inFlight.add(res);
+    res.on("close", () => {
+      inFlight.delete(res);
+      // the last answer after close(): its kept-alive connection (and any other idle one) goes now
+      if (closing && inFlight.size === 0) server.closeIdleConnections();
+    });
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     const route = table.get(`${req.method} ${pathname}`);
     const stop = deps.metrics?.startTimer(route ? route.path : "unmatched", req.method ?? "GET");
@@ -85,13 +103,15 @@ export function createHttpServer(routes: Route[], deps: { logger: Logger; metric
       }),
     close: (graceMs = 10_000) =>
       new Promise((resolve) => {
+        closing = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
+        // closes the listener and the idle connections
         server.close(() => {
           clearTimeout(force);
           resolve();
         });
-        server.closeIdleConnections();
       }),
   };
 }
