@@ -1,22 +1,32 @@
 // Wiring of the KPI use case to the store: SQL measures, kept in the database's measure
 // cache, and the workspace's settings.
+import type { Env } from "../config/env.ts";
 import type { DigestDeps } from "../core/digest/build-digest.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, FactStats, Logger } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createSqlFactStats } from "../store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../store/kpi-settings.ts";
-import { cachedFactStats } from "../store/measure-cache.ts";
+import { cachedFactStats, type MeasureCacheOptions } from "../store/measure-cache.ts";
 import { createDecisionLog } from "../store/rituals.ts";
 import { yieldingStats } from "../store/yielding-stats.ts";
 
+/** How big the measure cache may grow: TANDEM_MEASURE_CACHE_ROWS; 0 turns it off. */
+export type CacheBound = { maxRows?: number };
+
+/** The environment's bound (the default one without an environment). */
+export const cacheBound = (env?: Pick<Env, "TANDEM_MEASURE_CACHE_ROWS">): CacheBound =>
+  env ? { maxRows: env.TANDEM_MEASURE_CACHE_ROWS } : {};
+
 /** The database's measure cache over the computed measures. */
-function kept(db: Database, computed: FactStats, logger?: Logger): FactStats {
-  return cachedFactStats(db, computed, logger ? { logger } : {});
+function kept(db: Database, computed: FactStats, logger?: Logger, bound: CacheBound = {}): FactStats {
+  if (bound.maxRows === 0) return computed;
+  const options: MeasureCacheOptions = { ...(logger && { logger }), ...(bound.maxRows && { maxRows: bound.maxRows }) };
+  return cachedFactStats(db, computed, options);
 }
 
-export function kpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {
-  const stats = kept(db, createSqlFactStats(db), logger);
+export function kpiDeps(db: Database, clock: Clock, logger?: Logger, bound?: CacheBound): KpiSnapshotDeps {
+  const stats = kept(db, createSqlFactStats(db), logger, bound);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
 }
 
@@ -30,9 +40,14 @@ export function digestDeps(kpi: KpiSnapshotDeps, db: Database): DigestDeps {
  * a turn of the event loop, so a long answer never keeps another request from being read.
  * The cache's look-ups are not queued behind them: a cached answer needs no aggregate.
  */
-export function servingKpiDeps(db: Database, clock: Clock, logger?: Logger): KpiSnapshotDeps {
-  const sql = createSqlFactStats(db);
+export function servingKpiDeps(
+  db: Database,
+  clock: Clock,
+  logger?: Logger,
+  options: CacheBound & { /** benches: the measures computed from the facts (default: SQL) */ sql?: FactStats } = {},
+): KpiSnapshotDeps {
+  const { sql = createSqlFactStats(db), ...bound } = options;
   const computed = db.dialect === "sqlite" ? yieldingStats(sql) : sql;
-  const stats = kept(db, computed, logger);
+  const stats = kept(db, computed, logger, bound);
   return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
 }

@@ -24,6 +24,10 @@ function isIanaZone(zone: string): boolean {
   }
 }
 
+const ROWS_MESSAGE = "expected a whole number of rows, 0 to turn the measure cache off";
+/** TANDEM_MEASURE_CACHE_ROWS unset: about 1–2 kB a row, some 20 MB in all. */
+export const DEFAULT_MEASURE_CACHE_ROWS = 10_000;
+
 export const EnvSchema = z.object({
   DATABASE_URL: z.preprocess(
     blankToUndefined,
@@ -93,6 +97,11 @@ export const EnvSchema = z.object({
       .enum(["true", "false", "1", "0", "yes", "no"], "expected true or false")
       .optional()
       .transform((value) => value === "true" || value === "1" || value === "yes"),
+  ),
+  /** the most rows the measure cache keeps, all workspaces together; 0 turns the cache off */
+  TANDEM_MEASURE_CACHE_ROWS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number(ROWS_MESSAGE).int(ROWS_MESSAGE).min(0, ROWS_MESSAGE).default(DEFAULT_MEASURE_CACHE_ROWS),
   ),
   /** the plain text of GET /privacy and GET /terms (the pages the Teams package links to) */
   TANDEM_PRIVACY_TEXT: optionalString,

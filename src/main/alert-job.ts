@@ -5,7 +5,7 @@
 // and, in the serving process, evaluates that workspace at once.
 import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
 import type { AppContext } from "../app/context.ts";
-import { kpiDeps } from "../app/kpi.ts";
+import { cacheBound, kpiDeps } from "../app/kpi.ts";
 import type { FactsChanged } from "../core/alerts/ports.ts";
 import { type AlertReport, type RunAlertsDeps, runAlerts } from "../core/alerts/run-alerts.ts";
 import { createAlertWatch } from "../core/alerts/watch-alerts.ts";
@@ -15,7 +15,7 @@ import { describeError } from "../core/describe-error.ts";
 import { createAlertRuleStore, factsVersions, markFactsChanged } from "../store/alert-rules.ts";
 import { workerName } from "./digest-job.ts";
 
-type AlertContext = Pick<AppContext, "db" | "clock" | "logger">;
+type AlertContext = Pick<AppContext, "db" | "clock" | "logger"> & Partial<Pick<AppContext, "env">>;
 
 export type AlertServices = {
   /** evaluates one workspace's rules now, or every workspace's */
@@ -32,7 +32,7 @@ export function alertRunDeps(
   ctx: AlertContext,
   options: { messenger: Messenger; worker?: string; retry?: RetryPolicy },
 ): RunAlertsDeps {
-  const kpi = kpiDeps(ctx.db, ctx.clock);
+  const kpi = kpiDeps(ctx.db, ctx.clock, undefined, cacheBound(ctx.env));
   return {
     rules: createAlertRuleStore(ctx.db),
     stats: kpi.stats,

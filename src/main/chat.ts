@@ -4,7 +4,7 @@
 import { type ChatCommands, createChatCommands } from "../app/chat/chat-commands.ts";
 import type { AppContext } from "../app/context.ts";
 import { digestSubcommand } from "../app/digest-command.ts";
-import { digestDeps, kpiDeps } from "../app/kpi.ts";
+import { cacheBound, digestDeps, kpiDeps } from "../app/kpi.ts";
 import { createPulseServices, type PulseServices, pulseVerb, ritualsSubcommand } from "../app/pulse.ts";
 import { freshnessOf, sourcesSubcommand } from "../app/sources-command.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
@@ -36,7 +36,7 @@ export function createChat(
   } = {},
 ): Chat {
   const messengers = options.messengers ?? {};
-  const kpi = options.kpi ?? kpiDeps(ctx.db, ctx.clock, ctx.logger);
+  const kpi = options.kpi ?? kpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env));
   const pulses = createPulseServices({
     db: ctx.db,
     clock: ctx.clock,

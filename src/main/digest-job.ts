@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
 import type { AppContext } from "../app/context.ts";
-import { digestDeps, kpiDeps } from "../app/kpi.ts";
+import { cacheBound, digestDeps, kpiDeps } from "../app/kpi.ts";
 import { freshnessOf } from "../app/sources-command.ts";
 import type { Messenger } from "../core/delivery/ports.ts";
 import type { RetryPolicy } from "../core/delivery/retries.ts";
@@ -54,7 +54,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
   return {
     subscriptions: createSubscriptionStore(ctx.db.prisma),
     runs: createDigestRunStore(ctx.db.prisma),
-    kpi: digestDeps(kpiDeps(ctx.db, ctx.clock, ctx.logger), ctx.db),
+    kpi: digestDeps(kpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env)), ctx.db),
     messenger: options.messenger,
     clock: ctx.clock,
     logger: ctx.logger,

@@ -2,7 +2,7 @@
 // platforms' messenger. `tandem serve` adds `outcomeJob(...)` to the scheduler.
 import type { SchedulerJob } from "../adapters/scheduler/scheduler.ts";
 import type { AppContext } from "../app/context.ts";
-import { kpiDeps } from "../app/kpi.ts";
+import { cacheBound, kpiDeps } from "../app/kpi.ts";
 import type { Messenger } from "../core/delivery/ports.ts";
 import type { RetryPolicy } from "../core/delivery/retries.ts";
 import { type OutcomeReport, type RunDueOutcomesDeps, runDueOutcomes } from "../core/rituals/run-due-outcomes.ts";
@@ -21,13 +21,13 @@ export type OutcomeJobOptions = {
 };
 
 export function outcomeRunDeps(
-  ctx: Pick<AppContext, "db" | "clock" | "logger">,
+  ctx: Pick<AppContext, "db" | "clock" | "logger"> & Partial<Pick<AppContext, "env">>,
   options: OutcomeJobOptions,
 ): RunDueOutcomesDeps {
   return {
     outcomes: createOutcomeStore(ctx.db.prisma),
     rituals: createRitualStore(ctx.db),
-    kpi: kpiDeps(ctx.db, ctx.clock),
+    kpi: kpiDeps(ctx.db, ctx.clock, undefined, cacheBound(ctx.env)),
     messenger: options.messenger,
     clock: ctx.clock,
     logger: ctx.logger,
@@ -38,7 +38,10 @@ export function outcomeRunDeps(
 }
 
 /** The scheduler job: posts the outcome checks due at the tick's time. */
-export function outcomeJob(ctx: Pick<AppContext, "db" | "clock" | "logger">, options: OutcomeJobOptions): SchedulerJob {
+export function outcomeJob(
+  ctx: Pick<AppContext, "db" | "clock" | "logger"> & Partial<Pick<AppContext, "env">>,
+  options: OutcomeJobOptions,
+): SchedulerJob {
   const deps = outcomeRunDeps(ctx, options);
   return async (now) => {
     const reports = await runDueOutcomes(deps, now);

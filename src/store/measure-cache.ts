@@ -21,11 +21,21 @@
 // Calls made in the same turn of the event loop share one lookup; fills are written in
 // the background, one at a time, and dropped when the database is busy or too many
 // wait: a request never waits for a write.
+//
+// Bounded: the table holds at most `maxRows` rows (all workspaces together). Each row
+// carries when it was last used (filled, or read: a read stamps it again at most once a
+// minute per process, in the background); a fill that takes the table over the bound
+// deletes the least recently used rows in the same transaction. Evicting only deletes,
+// and a missing window is computed afresh, so it can cost time, never correctness.
+// On PostgreSQL fills of other workspaces run side by side, so for an instant the table
+// can exceed the bound by the fills in flight.
+
+import { DEFAULT_MEASURE_CACHE_ROWS } from "../config/env.ts";
 import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
 import type { Database } from "./database.ts";
-import { rawExecute, rawQuery } from "./raw-sql.ts";
+import { rawExecute, rawQuery, rawStatement } from "./raw-sql.ts";
 
 type Measure = "measures" | "new_revenue" | "recurring";
 type Key = { measure: Measure; startMs: number; endMs: number };
@@ -39,6 +49,18 @@ export type CachedFactStats = FactStats & {
 
 /** Fills waiting to be written beyond this are dropped (a long import holds the lock). */
 const MAX_WAITING_FILLS = 64;
+/** A row read again within this long is not stamped again (one write a minute at most per row and process). */
+const TOUCH_EVERY_MS = 60_000;
+/** Rows whose last stamp this process remembers; past it the memory starts over. */
+const MAX_REMEMBERED_TOUCHES = 4_096;
+
+export type MeasureCacheOptions = {
+  logger?: Logger;
+  /** the most rows the table keeps (default: TANDEM_MEASURE_CACHE_ROWS's) */
+  maxRows?: number;
+  /** the time rows are stamped with (ms; default Date.now) */
+  now?: () => number;
+};
 /** Bounds one lookup statement's width. */
 const MAX_KEYS_PER_LOOKUP = 48;
 
@@ -61,28 +83,54 @@ SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cach
   return [sql, dialect === "postgres" ? [...params, workspaceId] : params];
 }
 
-type Fill = { workspaceId: number; key: Key; value: string; epoch: string };
+type Fill = { workspaceId: number; key: Key; value: string; epoch: string; usedMs: number; maxRows: number };
+type Statement = [string, unknown[]];
 
 /**
- * The statement storing a fill if nothing was written since its look-up: SQLite checks
- * the epoch in the write statement itself (one writer at a time); PostgreSQL's
- * measure_cache_fill() also makes sure no writer is in flight.
+ * The statements storing a fill if nothing was written since its look-up, then keeping
+ * the table within its bound: SQLite checks the epoch in the write statement itself (one
+ * writer at a time); PostgreSQL's measure_cache_fill() also makes sure no writer is in flight.
  */
-function fillStatement(dialect: Database["dialect"], fill: Fill): [string, unknown[]] {
-  const { workspaceId, key, value, epoch } = fill;
+function fillStatements(dialect: Database["dialect"], fill: Fill): Statement[] {
+  const { workspaceId, key, value, epoch, usedMs, maxRows } = fill;
   if (dialect === "postgres")
     return [
-      `SELECT measure_cache_fill(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT),
-        CAST(? AS TEXT), CAST(? AS BIGINT))`,
-      [workspaceId, key.measure, key.startMs, key.endMs, value, epoch],
+      [
+        `SELECT measure_cache_fill(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT),
+        CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`,
+        [workspaceId, key.measure, key.startMs, key.endMs, value, epoch, usedMs, maxRows],
+      ],
     ];
   return [
-    `INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value)
-SELECT ?, ?, ?, ?, ?
+    [
+      `INSERT INTO measure_cache (workspace_id, measure, start_ms, end_ms, value, used_ms)
+SELECT ?, ?, ?, ?, ?, ?
 WHERE (SELECT COALESCE(SUM(epoch), 0) FROM measure_cache_epochs WHERE workspace_id = ?) = CAST(? AS BIGINT)
 ON CONFLICT (workspace_id, measure, start_ms, end_ms) DO NOTHING`,
-    [workspaceId, key.measure, key.startMs, key.endMs, value, workspaceId, epoch],
+      [workspaceId, key.measure, key.startMs, key.endMs, value, usedMs, workspaceId, epoch],
+    ],
+    [
+      `DELETE FROM measure_cache WHERE rowid IN (
+  SELECT rowid FROM measure_cache ORDER BY used_ms LIMIT MAX(0, (SELECT COUNT(*) FROM measure_cache) - ?))`,
+      [maxRows],
+    ],
   ];
+}
+
+/**
+ * Stamps rows just read as used. PostgreSQL skips rows another transaction holds (an
+ * apply deleting them), so a stamp never waits and never takes part in a deadlock.
+ */
+function touchStatement(dialect: Database["dialect"], workspaceId: number, keys: Key[], usedMs: number): Statement {
+  const match = keys.map(() => "(measure = ? AND start_ms = ? AND end_ms = ?)").join(" OR ");
+  const params = [usedMs, workspaceId, ...keys.flatMap((key) => [key.measure, key.startMs, key.endMs])];
+  if (dialect === "postgres")
+    return [
+      `UPDATE measure_cache SET used_ms = ? WHERE ctid IN (
+  SELECT ctid FROM measure_cache WHERE workspace_id = ? AND (${match}) FOR UPDATE SKIP LOCKED)`,
+      params,
+    ];
+  return [`UPDATE measure_cache SET used_ms = ? WHERE workspace_id = ? AND (${match})`, params];
 }
 
 /** What a look-up found; `epoch` null: nothing cached may be used or stored now. */
@@ -92,21 +140,27 @@ function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-export function cachedFactStats(db: Database, inner: FactStats, options: { logger?: Logger } = {}): CachedFactStats {
+export function cachedFactStats(db: Database, inner: FactStats, options: MeasureCacheOptions = {}): CachedFactStats {
   const query = rawQuery(db);
   const execute = rawExecute(db);
+  const maxRows = options.maxRows ?? DEFAULT_MEASURE_CACHE_ROWS;
+  const now = options.now ?? Date.now;
   const waiting = new Map<number, Ask[]>();
+  /** when this process last stamped each row it read (workspace:key → ms) */
+  const touched = new Map<string, number>();
   let writes: Promise<void> = Promise.resolve();
   let waitingFills = 0;
 
-  /** Queues a background write; busy means another writer holds the lock: the fill is dropped. */
-  const write = (sql: string, params: unknown[]) => {
+  /** Queues a background write (statements together in one transaction); busy means another writer holds the lock: it is dropped. */
+  const write = (statements: Statement[]) => {
     if (waitingFills >= MAX_WAITING_FILLS) return;
     waitingFills++;
     writes = writes
       .then(() => {
         waitingFills--;
-        return execute(sql, params);
+        const [only] = statements;
+        if (statements.length === 1 && only) return execute(...only);
+        return db.prisma.$transaction(statements.map(([sql, params]) => rawStatement(db, sql, params))).then(() => 0);
       })
       .then(
         () => undefined,
@@ -142,6 +196,18 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
     };
   };
 
+  /** Stamps the rows read that this process has not stamped for a while. */
+  const touch = (workspaceId: number, keys: Key[]) => {
+    const at = now();
+    const stale = keys.filter(
+      (key) => at - (touched.get(`${workspaceId}:${keyText(key)}`) ?? -Infinity) >= TOUCH_EVERY_MS,
+    );
+    if (stale.length === 0) return;
+    if (touched.size + stale.length > MAX_REMEMBERED_TOUCHES) touched.clear();
+    for (const key of stale) touched.set(`${workspaceId}:${keyText(key)}`, at);
+    for (const part of chunks(stale, MAX_KEYS_PER_LOOKUP)) write([touchStatement(db.dialect, workspaceId, part, at)]);
+  };
+
   /** One look-up for every distinct key asked in this turn; misses are computed and filled. */
   const answer = async (workspaceId: number, asks: Ask[]): Promise<void> => {
     const byKey = new Map<string, Ask[]>();
@@ -155,6 +221,10 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
       return;
     }
     const { hits, epoch } = found;
+    touch(
+      workspaceId,
+      keys.filter((key) => hits.has(keyText(key))),
+    );
     for (const key of keys) {
       const group = byKey.get(keyText(key)) ?? [];
       const hit = hits.get(keyText(key));
@@ -165,8 +235,18 @@ export function cachedFactStats(db: Database, inner: FactStats, options: { logge
       key.compute().then(
         (value) => {
           for (const ask of group) ask.resolve(value);
-          if (epoch !== null)
-            write(...fillStatement(db.dialect, { workspaceId, key, value: JSON.stringify(value), epoch }));
+          if (epoch === null) return;
+          touched.set(`${workspaceId}:${keyText(key)}`, now());
+          write(
+            fillStatements(db.dialect, {
+              workspaceId,
+              key,
+              value: JSON.stringify(value),
+              epoch,
+              usedMs: now(),
+              maxRows,
+            }),
+          );
         },
         (error: unknown) => {
           for (const ask of group) ask.reject(error);

@@ -16,3 +16,8 @@ export function rawQuery(db: Database): (sql: string, params: unknown[]) => Prom
 export function rawExecute(db: Database): (sql: string, params: unknown[]) => Promise<number> {
   return (sql, params) => db.prisma.$executeRawUnsafe(placeholders(db, sql), ...params);
 }
+
+/** A statement not yet run, for `db.prisma.$transaction([...])`. */
+export function rawStatement(db: Database, sql: string, params: unknown[]) {
+  return db.prisma.$executeRawUnsafe(placeholders(db, sql), ...params);
+}

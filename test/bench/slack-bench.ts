@@ -1,49 +1,77 @@
-// Slack bench: signed `/kpi` requests per second and p95 latency through the real
-// server (signature check, Bolt, the KPI engine on 1,000,000 facts in SQLite,
-// Block Kit), next to a bare Node HTTP server in the same run that verifies the
-// same signature and answers a constant: the floor of the transport.
+// `npm run bench -- slack [--facts N] [--requests N]`: the signed `/kpi` mix people type
+// (the scorecard, `cac 2026-09` with its sparkline, the funnel, a department comparison,
+// a quarter) with 4 clients through the real server — signature check, Bolt, the KPI
+// engine over the measure cache, Block Kit — on N generated facts (1,000,000 by default;
+// `--facts 10000000` for the issue's second figure), next to a bare Node server in the
+// same run that verifies the same signature and answers a constant: the transport's floor.
+//
+// Each server runs in a child process of its own (the load generator never shares its
+// event loop), which reports its peak RSS and how many windows it computed from the facts.
+// Per database (SQLite, and PostgreSQL when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set):
+//  - cold: the first request of each command, one at a time, on an empty measure cache;
+//  - warm: --requests requests (default 400) of the mix, 4 at a time, once the cold pass's
+//    answers are stored. Targets (issue 14): warm rate ≥ 25 % of the bare server's, warm
+//    p95 < 50 ms at 1M facts, and within 20 % of that at 10M.
 // 127.0.0.1 only; every loop is bounded by a request count.
-import { timingSafeEqual } from "node:crypto";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { createHttpServer } from "../../src/adapters/http/server.ts";
 import { computeSlackSignature } from "../../src/adapters/slack/verify-signature.ts";
 import type { AppContext } from "../../src/app/context.ts";
+import { servingKpiDeps } from "../../src/app/kpi.ts";
 import { parseEnv } from "../../src/config/env.ts";
+import type { Window } from "../../src/core/kpi/types.ts";
 import { createLogger } from "../../src/core/logger.ts";
+import type { FactStats } from "../../src/core/ports.ts";
 import { createSurfaces } from "../../src/main/serve.ts";
-import { openDatabase } from "../../src/store/database.ts";
+import { SERVER_WRITE_WAIT_MS } from "../../src/store/busy.ts";
+import { type Database, openDatabase } from "../../src/store/database.ts";
+import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
 import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
 import { slackSignatureHeaders, slashCommandBody } from "../helpers/slack-sign.ts";
-import { generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
-import { loadSqlite } from "./kpi-bench-load.ts";
+import { countOption } from "./bench-options.ts";
+import { type BenchFacts, generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
+import { loadPostgres, loadSqlite } from "./kpi-bench-load.ts";
 
 const SECRET = "bench-signing-secret";
-const FACTS = Number(process.env.BENCH_FACTS ?? 1_000_000);
-const CONCURRENCY = 4;
-const COMMANDS = ["cac 2026-09", "new_revenue 2026-Q3", "funnel 2026-09", "compare marketing sales 2026-09", ""];
-const APP_REQUESTS_PER_COMMAND = Number(process.env.BENCH_SLACK_REQUESTS ?? 40);
+const FACTS = countOption("facts", Number(process.env.BENCH_FACTS ?? 1_000_000));
+const WARM_REQUESTS = countOption("requests", Number(process.env.BENCH_SLACK_REQUESTS ?? 400));
 const BASELINE_REQUESTS = 4_000;
+const CONCURRENCY = 4;
+/** What people type; `cac 2026-09` answers with an eight-period sparkline. */
+const COMMANDS = ["", "cac 2026-09", "funnel", "compare marketing sales", "new_revenue 2026-Q3", "cac"];
+/** The bench's data ends on 1 Oct 2026; "now" just after it keeps `/kpi` on September. */
+const NOW_MS = SPAN_END_MS + 86_400_000;
+const self = import.meta.filename;
+const root = path.resolve(import.meta.dirname, "..", "..");
 
-/** ms: until the answer was in hand; ackMs: until the HTTP response (what Slack's 3 s limit is about) */
 type Sample = { ms: number; ackMs: number; ok: boolean };
-type Outcome = { ok: boolean; ackMs?: number };
+type Outcome = { ok: boolean; ackMs: number };
+type Figures = { perSecond: number; p50: number; p95: number; ackP95: number; failed: number };
+type ServerReport = { computed: number; cachedRows: number; maxRssMb: number };
+type DialectResult = {
+  dialect: string;
+  cold: { text: string; ms: number }[];
+  warm: Figures;
+  computedWhileWarm: number;
+  server: ServerReport;
+};
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Sends `total` requests, `CONCURRENCY` at a time; returns per-request latencies and the wall time. */
-async function drive(
-  total: number,
-  send: (i: number) => Promise<Outcome>,
-): Promise<{ samples: Sample[]; wallMs: number }> {
+/** Sends `total` requests, `CONCURRENCY` at a time. */
+async function drive(total: number, send: (i: number) => Promise<Outcome>): Promise<Figures> {
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();
@@ -52,31 +80,275 @@ async function drive(
       while (next < total) {
         const i = next++;
         const t0 = performance.now();
-        const outcome = await send(i).catch((): Outcome => ({ ok: false }));
-        const ms = performance.now() - t0;
-        samples.push({ ms, ackMs: outcome.ackMs ?? ms, ok: outcome.ok });
+        const outcome = await send(i).catch((): Outcome => ({ ok: false, ackMs: performance.now() - t0 }));
+        samples.push({ ms: performance.now() - t0, ackMs: outcome.ackMs, ok: outcome.ok });
       }
     }),
   );
-  return { samples, wallMs: performance.now() - started };
+  const wallMs = performance.now() - started;
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const acks = samples.map((s) => s.ackMs).sort((a, b) => a - b);
+  return {
+    perSecond: (samples.length / wallMs) * 1000,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    ackP95: percentile(acks, 95),
+    failed: samples.filter((s) => !s.ok).length,
+  };
 }
 
-function report(name: string, result: { samples: Sample[]; wallMs: number }): void {
-  const sorted = result.samples.map((s) => s.ms).sort((a, b) => a - b);
-  const acks = result.samples.map((s) => s.ackMs).sort((a, b) => a - b);
-  const failed = result.samples.filter((s) => !s.ok).length;
-  const perSecond = (result.samples.length / result.wallMs) * 1000;
+/** Where the server posts answers it sends after the acknowledgement: resolved the moment they land. */
+async function startResponseSink(): Promise<{
+  urlFor(id: string): string;
+  answered(id: string): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const waiting = new Map<string, () => void>();
+  const landed = new Set<string>();
+  const server = createServer((req, res) => {
+    const id = (req.url ?? "").slice("/respond/".length);
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      const resolve = waiting.get(id);
+      if (resolve) resolve();
+      else landed.add(id);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/respond/`;
+  return {
+    urlFor: (id) => base + id,
+    answered: (id) =>
+      landed.delete(id)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no answer for ${id}`)), 60_000);
+            waiting.set(id, () => {
+              clearTimeout(timer);
+              waiting.delete(id);
+              resolve();
+            });
+          }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function signedPost(url: string, body: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...slackSignatureHeaders(SECRET, body) },
+    body,
+  });
+}
+
+/** A server child: `server DIALECT URL SLACK_API_URL` or `bare`; resolves once it printed its port. */
+async function startChild(args: string[]): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
+  // BENCH_PROFILE=DIR: each server writes a CPU profile there (open it in Chrome's DevTools)
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", self, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: "warn" },
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /"port":(\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`bench server exited (${code}):\n${stderr}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function benchDialect(
+  dialect: string,
+  url: string,
+  apiUrl: string,
+  sink: Awaited<ReturnType<typeof startResponseSink>>,
+): Promise<DialectResult> {
+  const server = await startChild(["server", dialect, url, apiUrl]);
+  try {
+    let seq = 0;
+    const kpi = async (text: string): Promise<Outcome> => {
+      const id = `${dialect}-${seq++}`;
+      const t0 = performance.now();
+      const response = await signedPost(
+        `${server.url}/slack/events`,
+        slashCommandBody({ text, responseUrl: sink.urlFor(id) }),
+      );
+      const body = await response.text();
+      const ackMs = performance.now() - t0;
+      if (response.status !== 200) return { ok: false, ackMs };
+      if (body !== "") return { ok: body.includes('"blocks"'), ackMs };
+      await sink.answered(id); // answered after the acknowledgement, through response_url
+      return { ok: true, ackMs };
+    };
+    const report = async () => (await (await fetch(`${server.url}/bench/report`)).json()) as ServerReport;
+    const cold: DialectResult["cold"] = [];
+    for (const text of COMMANDS) {
+      const t0 = performance.now();
+      const outcome = await kpi(text);
+      if (!outcome.ok) throw new Error(`${dialect}: /kpi ${text} failed`);
+      cold.push({ text, ms: performance.now() - t0 });
+    }
+    const before = await report(); // waits for the cold pass's answers to be stored
+    const warm = await drive(WARM_REQUESTS, (i) => kpi(COMMANDS[i % COMMANDS.length] as string));
+    const after = await report();
+    return { dialect, cold, warm, computedWhileWarm: after.computed - before.computed, server: after };
+  } finally {
+    await stopChild(server.child);
+  }
+}
+
+async function withSqlite<T>(facts: BenchFacts, use: (url: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), "tandem-slack-bench-"));
+  const file = path.join(dir, "bench.db");
+  try {
+    const db = await openDatabase(`file:${file}`);
+    const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
+    await db.close();
+    const t0 = performance.now();
+    loadSqlite(file, workspace.id, facts);
+    console.log(`sqlite: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
+    return await use(`file:${file}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withPostgres<T>(adminUrl: string, facts: BenchFacts, use: (url: string) => Promise<T>): Promise<T> {
+  const name = `tandem_slack_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    const db = await openDatabase(url.toString());
+    const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
+    await db.close();
+    const t0 = performance.now();
+    await loadPostgres(url.toString(), workspace.id, facts);
+    console.log(`postgres: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
+    return await use(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ");
+
+function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]): void {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "computed", "peak RSS"];
+  const rows = [
+    [
+      "bare node:http",
+      bare.perSecond.toFixed(0),
+      "100 %",
+      ms(bare.p50),
+      ms(bare.p95),
+      ms(bare.ackP95),
+      "",
+      `${bareRssMb} MB`,
+    ],
+    ...results.map((r) => [
+      `tandem ${r.dialect}, warm`,
+      r.warm.perSecond.toFixed(0),
+      `${((r.warm.perSecond / bare.perSecond) * 100).toFixed(1)} %`,
+      ms(r.warm.p50),
+      ms(r.warm.p95),
+      ms(r.warm.ackP95),
+      `${r.computedWhileWarm} windows${r.warm.failed > 0 ? `, ${r.warm.failed} FAILED` : ""}`,
+      `${r.server.maxRssMb} MB`,
+    ]),
+  ];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  for (const r of results)
+    console.log(
+      `cold ${r.dialect} (first request of each, empty cache): ` +
+        r.cold.map((c) => `/kpi ${c.text || "(scorecard)"} ${c.ms.toFixed(0)} ms`).join(" · "),
+    );
+}
+
+export async function run(): Promise<void> {
+  const started = performance.now();
+  const facts = generateBenchFacts(FACTS);
   console.log(
-    `${name.padEnd(44)} ${perSecond.toFixed(1).padStart(8)} req/s   p50 ${percentile(sorted, 50).toFixed(1).padStart(7)} ms   ` +
-      `p95 ${percentile(sorted, 95).toFixed(1).padStart(7)} ms   max ${(sorted.at(-1) ?? 0).toFixed(1).padStart(7)} ms   ` +
-      `ack p95 ${percentile(acks, 95).toFixed(1).padStart(7)} ms` +
-      (failed > 0 ? `   ${failed} FAILED` : ""),
+    `${facts.count.toLocaleString("en")} facts; ${CONCURRENCY} clients, ${WARM_REQUESTS} warm requests of ` +
+      `${COMMANDS.length} commands; load average ${load()}`,
   );
+  const fake = await startFakeSlack();
+  const sink = await startResponseSink();
+  try {
+    const bareServer = await startChild(["bare"]);
+    const constant = slashCommandBody({ text: "cac 2026-09", responseUrl: sink.urlFor("bare") });
+    const bare = await drive(BASELINE_REQUESTS, async () => {
+      const t0 = performance.now();
+      const ok = (await (await signedPost(`${bareServer.url}/slack/events`, constant)).text()).includes("ok");
+      return { ok, ackMs: performance.now() - t0 };
+    });
+    const bareRss = (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
+    await stopChild(bareServer.child);
+
+    const results = [await withSqlite(facts, (url) => benchDialect("sqlite", url, fake.apiUrl, sink))];
+    const pgUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+    if (pgUrl)
+      results.push(await withPostgres(pgUrl, facts, (url) => benchDialect("postgres", url, fake.apiUrl, sink)));
+    else console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+    printTable(bare, bareRss.maxRssMb, results);
+    console.log(
+      `targets at 1,000,000 facts: warm ≥ 25 % of bare, warm p95 < 50 ms; at 10,000,000 within 20 % of those. ` +
+        `"computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
+        `load average now ${load()}; total ${seconds(started)} s`,
+    );
+  } finally {
+    await sink.close();
+    await fake.close();
+  }
+}
+
+// ---- the children ----
+
+const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function reportRoute(report: () => Promise<ServerReport>) {
+  return {
+    method: "GET" as const,
+    path: "/bench/report",
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(await report()));
+    },
+  };
 }
 
 /** The floor: Node's http, the same v0 signature check, a constant answer. */
-async function startBaseline(): Promise<{ url: string; close(): Promise<void> }> {
+async function serveBare(): Promise<void> {
   const server = createServer(async (req, res) => {
+    if (req.method === "GET") {
+      res.writeHead(200).end(JSON.stringify({ computed: 0, cachedRows: 0, maxRssMb: rssMb() }));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -92,105 +364,70 @@ async function startBaseline(): Promise<{ url: string; close(): Promise<void> }>
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
+  process.once("SIGTERM", () => server.close(() => process.exit(0)));
 }
 
-async function signedPost(url: string, body: string): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...slackSignatureHeaders(SECRET, body) },
-    body,
+/** The measures computed from the facts, counted. */
+function counting(stats: FactStats): FactStats & { computed: number } {
+  const counter = {
+    computed: 0,
+    measures: (id: number, window: Window) => {
+      counter.computed++;
+      return stats.measures(id, window);
+    },
+    newRevenue: (id: number, window: Window) => {
+      counter.computed++;
+      return stats.newRevenue?.(id, window) ?? stats.measures(id, window).then((m) => m.newRevenue);
+    },
+    recurring: (id: number, startMs: number, endMs: number) => {
+      counter.computed++;
+      return stats.recurring(id, startMs, endMs);
+    },
+  };
+  return counter;
+}
+
+/** Tandem's server as `tandem serve` wires it, with the bench's clock. */
+async function serveTandem(dialect: string, url: string, apiUrl: string): Promise<void> {
+  const db: Database = await openDatabase(url, { migrate: false, writeWaitMs: SERVER_WRITE_WAIT_MS });
+  const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
+  const env = parseEnv({
+    DATABASE_URL: url,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_API_URL: apiUrl,
+    LOG_LEVEL: "warn",
+  });
+  const logger = createLogger("warn");
+  const clock = { now: () => new Date(NOW_MS) };
+  const ctx: AppContext = { env, db, workspace, clock, logger, close: () => db.close() };
+  const sql = counting(createSqlFactStats(db));
+  const kpi = servingKpiDeps(db, clock, logger, { sql });
+  const { slack } = createSurfaces(ctx, { secret: Buffer.alloc(32, 1), kpi });
+  if (!slack) throw new Error("Slack did not start");
+  const settled = (kpi.stats as { settled?: () => Promise<void> }).settled ?? (async () => {});
+  const report = async (): Promise<ServerReport> => {
+    await settled();
+    const [row] = await db.prisma.$queryRawUnsafe<{ n: unknown }[]>("SELECT COUNT(*) AS n FROM measure_cache");
+    return { computed: sql.computed, cachedRows: Number(row?.n ?? 0), maxRssMb: rssMb() };
+  };
+  const http = createHttpServer([...slack.routes, reportRoute(report)], { logger });
+  const port = await http.listen(0, "127.0.0.1");
+  await slack.start();
+  console.log(JSON.stringify({ dialect, port }));
+  process.once("SIGTERM", () => {
+    void (async () => {
+      await slack.stop();
+      await http.close(1_000);
+      await db.close();
+      process.exit(0);
+    })();
   });
 }
 
-export async function run(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), "tandem-slack-bench-"));
-  const fake = await startFakeSlack();
-  const url = `file:${path.join(dir, "bench.db")}`;
-  const db = await openDatabase(url);
-  try {
-    const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
-    const t0 = performance.now();
-    loadSqlite(path.join(dir, "bench.db"), workspace.id, generateBenchFacts(FACTS));
-    console.log(
-      `loaded ${FACTS.toLocaleString("en-US")} facts into SQLite in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-
-    const env = parseEnv({
-      DATABASE_URL: url,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_BOT_TOKEN: "xoxb-bench",
-      SLACK_API_URL: fake.apiUrl,
-      LOG_LEVEL: "silent",
-    });
-    const logger = createLogger("silent");
-    // the bench's data ends on 1 Oct 2026; "now" just after it keeps `/kpi` on September
-    const ctx: AppContext = {
-      env,
-      db,
-      workspace,
-      clock: { now: () => new Date(SPAN_END_MS + 86_400_000) },
-      logger,
-      close: async () => {},
-    };
-    // the server's own wiring, as `tandem serve` builds it
-    const { slack } = createSurfaces(ctx, { secret: Buffer.alloc(32, 1) });
-    if (!slack) throw new Error("Slack did not start");
-    const http = createHttpServer(slack.routes, { logger });
-    const port = await http.listen(0, "127.0.0.1");
-    const events = `http://127.0.0.1:${port}/slack/events`;
-    const baseline = await startBaseline();
-
-    let seq = 0;
-    const kpi = async (text: string): Promise<Outcome> => {
-      const id = `b${seq++}`;
-      const t0 = performance.now();
-      const response = await signedPost(events, slashCommandBody({ text, responseUrl: fake.responseUrl(id) }));
-      const body = await response.text();
-      const ackMs = performance.now() - t0;
-      if (response.status !== 200) return { ok: false, ackMs };
-      if (body !== "") return { ok: body.includes('"blocks"'), ackMs };
-      // answered after the ack: wait for the response_url post (bounded by waitFor)
-      await fake.waitFor(() => fake.responses.find((r) => r.id === id), 30_000);
-      return { ok: true, ackMs };
-    };
-
-    console.log(`${CONCURRENCY} concurrent clients, 127.0.0.1, signed form-encoded slash commands`);
-    for (const text of COMMANDS) await kpi(text); // warm-up: Bolt's first auth, the query plans
-    const constant = slashCommandBody({ text: "cac 2026-09", responseUrl: fake.responseUrl("baseline") });
-    report(
-      "bare node:http, verify + constant answer",
-      await drive(BASELINE_REQUESTS, async () => ({
-        ok: (await (await signedPost(baseline.url, constant)).text()).includes("ok"),
-      })),
-    );
-    const all: Sample[] = [];
-    let allWall = 0;
-    // how long the server's event loop was stuck at once: while it is, nothing is acknowledged
-    const stalls = monitorEventLoopDelay({ resolution: 10 });
-    stalls.enable();
-    for (const text of COMMANDS) {
-      const result = await drive(APP_REQUESTS_PER_COMMAND, () => kpi(text));
-      all.push(...result.samples);
-      allWall += result.wallMs;
-      report(`tandem /kpi ${text || "(scorecard)"}`, result);
-    }
-    report("tandem /kpi, all of the above", { samples: all, wallMs: allWall });
-    stalls.disable();
-    console.log(
-      `event loop blocked at most ${(stalls.max / 1e6).toFixed(0)} ms at a time (p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms) ` +
-        `while tandem answered; the load generator shares that loop, so latencies include its waits`,
-    );
-
-    await baseline.close();
-    await slack.stop();
-    await http.close(1_000);
-  } finally {
-    await db.close();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const [, , mode, dialect, url, apiUrl] = process.argv;
+  if (mode === "bare") await serveBare();
+  else if (mode === "server") await serveTandem(dialect as string, url as string, apiUrl as string);
 }

@@ -8,6 +8,7 @@ describe("environment validation", () => {
     expect(env.PORT).toBe(3000);
     expect(env.TANDEM_TIMEZONE).toBe("UTC");
     expect(env.LOG_LEVEL).toBe("info");
+    expect(env.TANDEM_MEASURE_CACHE_ROWS).toBe(10_000);
   });
 
   it("treats blank values as unset", () => {
@@ -24,6 +25,8 @@ describe("environment validation", () => {
     ["SLACK_API_URL", "not a url", /^SLACK_API_URL: /],
     ["HOST", "0.0.0.0; rm", /^HOST: expected an address or host name/],
     ["TEAMS_LOCAL_UNAUTHENTICATED", "maybe", /^TEAMS_LOCAL_UNAUTHENTICATED: expected 1 or 0/],
+    ["TANDEM_MEASURE_CACHE_ROWS", "-1", /^TANDEM_MEASURE_CACHE_ROWS: expected a whole number of rows, 0 to turn/],
+    ["TANDEM_MEASURE_CACHE_ROWS", "lots", /^TANDEM_MEASURE_CACHE_ROWS: expected a whole number of rows/],
     ["ToBotFromChannelOpenIdMetadataUrl", "keys", /^ToBotFromChannelOpenIdMetadataUrl: expected an http\(s\) URL/],
   ])("stops on a malformed %s with one line naming it", (name, value, pattern) => {
     let message = "";

@@ -2,7 +2,7 @@
 // `tandem digest run-due`: post the digests due now (what the scheduler does each minute).
 import { parseArgs } from "node:util";
 import { type AppContext, chosenWorkspace, openContext } from "../../../app/context.ts";
-import { digestDeps, kpiDeps } from "../../../app/kpi.ts";
+import { cacheBound, digestDeps, kpiDeps } from "../../../app/kpi.ts";
 import { errorText } from "../../../core/describe-error.ts";
 import { buildDigest, digestJson, digestMessage } from "../../../core/digest/build-digest.ts";
 import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../../../core/digest/run-due-digests.ts";
@@ -72,7 +72,7 @@ async function preview(
   const ctx = await openContext();
   try {
     const workspace = await chosenWorkspace(ctx, workspaceId);
-    const digest = await buildDigest(digestDeps(kpiDeps(ctx.db, ctx.clock), ctx.db), {
+    const digest = await buildDigest(digestDeps(kpiDeps(ctx.db, ctx.clock, undefined, cacheBound(ctx.env)), ctx.db), {
       workspaceId: workspace.id,
       zone: workspace.timezone,
       period,

@@ -3,7 +3,7 @@
 // `tandem kpi compare marketing sales`. `--json` prints the public snapshot JSON (docs/metrics.md).
 import { parseArgs } from "node:util";
 import { chosenWorkspace, openContext } from "../../../app/context.ts";
-import { kpiDeps } from "../../../app/kpi.ts";
+import { cacheBound, kpiDeps } from "../../../app/kpi.ts";
 import { errorText } from "../../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../../core/errors.ts";
 import { compareDepartments } from "../../../core/kpi/compare-departments.ts";
@@ -75,7 +75,7 @@ export const kpiCommand: CliCommand = {
     const ctx = await openContext();
     try {
       const workspace = await chosenWorkspace(ctx, parsed.values.workspace);
-      const deps = kpiDeps(ctx.db, ctx.clock);
+      const deps = kpiDeps(ctx.db, ctx.clock, undefined, cacheBound(ctx.env));
       const settings = await deps.settingsSource.load(workspace.id);
       const command = parseKpiCommand(text, { departments: settings.departments, looksLikePeriod });
       if (command.kind === "help") {
