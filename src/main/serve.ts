@@ -13,13 +13,16 @@ import { legalPageRoutes } from "../adapters/http/legal-pages.ts";
 import { createMetrics, type HttpMetrics } from "../adapters/http/metrics.ts";
 import { createHttpServer, type Route } from "../adapters/http/server.ts";
 import { createScheduler } from "../adapters/scheduler/scheduler.ts";
+import { registerAlertActions } from "../adapters/slack/listeners/alert-actions.ts";
 import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.ts";
 import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
+import { createAlertCardActions } from "../adapters/teams/alert-card-actions.ts";
 import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
 import { createRitualCardActions } from "../adapters/teams/ritual-card-actions.ts";
 import { type TeamsAccess, teamsAccess } from "../adapters/teams/teams-access.ts";
 import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
+import { alertActionDeps } from "../app/alert-actions.ts";
 import type { ChatCommands } from "../app/chat/chat-commands.ts";
 import { type AppContext, openContext } from "../app/context.ts";
 import { cacheBound, servingKpiDeps } from "../app/kpi.ts";
@@ -107,16 +110,21 @@ export function createSurfaces(
     ...(options.secret ? { secret: options.secret } : {}),
   });
   const pulseActions = createPulseCardActions(chat.pulses, ctx.workspace.id);
+  const alertActions = alertActionDeps(ctx.db, chat.pulses);
   const teams = createTeams(ctx, teamsBot, {
     access: options.teamsAccess ?? teamsAccess(ctx.env, bindHost(ctx.env)),
     chat: chat.commands,
-    onCardAction: firstCardAction(pulseActions.handle, createRitualCardActions(chat.pulses)),
+    onCardAction: firstCardAction(
+      pulseActions.handle,
+      createRitualCardActions(chat.pulses),
+      createAlertCardActions(alertActions, ctx.workspace.id),
+    ),
     ...(metrics ? { metrics } : {}),
   });
   const slack = createSlack(ctx, {
     chat: chat.commands,
     kpi: chat.kpi,
-    register: [pulseRegistration(chat.pulses)],
+    register: [pulseRegistration(chat.pulses), (app, env) => registerAlertActions(app, env, alertActions)],
     ...(metrics ? { metrics } : {}),
     ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
   });

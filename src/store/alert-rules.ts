@@ -50,6 +50,7 @@ function toAlert(row: AlertRow): StoredAlert {
     messageId: row.messageId,
     acknowledgedBy: row.acknowledgedBy,
     snoozedUntil: row.snoozedUntil,
+    snoozedBy: row.snoozedBy,
     ritualId: row.ritualId,
     createdAt: row.createdAt,
   };
@@ -157,12 +158,29 @@ export function createAlertRuleStore(db: Database): AlertRuleStore {
       });
       return count === 1;
     },
-    async snooze(alertId, until) {
-      const alert = await prisma.alert.update({ where: { id: alertId }, data: { snoozedUntil: until } });
+    async snooze(alertId, { until, who, now }) {
+      const { count } = await prisma.alert.updateMany({
+        where: { id: alertId, OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }] },
+        data: { snoozedUntil: until, snoozedBy: who },
+      });
+      if (count !== 1) return false;
+      const alert = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, select: { ruleId: true } });
       await prisma.alertRule.update({ where: { id: alert.ruleId }, data: { snoozedUntil: until, state: "armed" } });
+      return true;
     },
     async setRitual(alertId, ritualId) {
-      await prisma.alert.update({ where: { id: alertId }, data: { ritualId } });
+      const { count } = await prisma.alert.updateMany({ where: { id: alertId, ritualId: null }, data: { ritualId } });
+      return count === 1;
+    },
+    async latestAlerts(ruleIds) {
+      const ids = ruleIds.filter(isRecordId);
+      if (ids.length === 0) return new Map();
+      const rows = await prisma.alert.findMany({
+        where: { ruleId: { in: ids } },
+        orderBy: [{ ruleId: "asc" }, { crossing: "desc" }],
+        distinct: ["ruleId"],
+      });
+      return new Map(rows.map((row) => [row.ruleId, toAlert(row)]));
     },
     async setMessage(alertId, message) {
       await prisma.alert.update({ where: { id: alertId }, data: { message: JSON.stringify(message) } });

@@ -15,28 +15,29 @@ import { type Row, rawQuery } from "./raw-sql.ts";
 
 const DAY_MS = 86_400_000;
 
-// Several windows are answered by one grouped pass: every statement below reads the
-// span from the first window's start to the last one's end once and tags each row with
-// its window's index (`bucket`; rows between windows get none and are dropped), so a
-// snapshot's period and previous period, or a sparkline's eight periods, cost one scan
-// each, not one per window. The windows of one pass never overlap (windowSets).
+// Several windows are answered by one statement: the same select for each window, its
+// index as `bucket` (a constant), joined by UNION ALL. Each window is its own index range
+// scan, so nothing is sorted or grouped by window, and overlapping windows are fine. A
+// snapshot's period and previous period, or a sparkline's eight periods, cost one round
+// trip per statement, not one per window.
 
-/** `CASE WHEN column in window 0 THEN 0 … END`; the bounds are engine-computed integers. */
-function bucketOf(column: string, windows: Window[]): string {
-  const whens = windows.map((w, i) => `WHEN ${column} >= ${w.startMs} AND ${column} < ${w.endMs} THEN ${i}`);
-  return `CASE ${whens.join(" ")} END`;
+/** At most this many windows per statement (SQLite caps a compound select's terms). */
+const WINDOWS_PER_STATEMENT = 16;
+
+/** `column` within the window; the bounds are engine-computed integers. */
+function within(column: string, w: Window): string {
+  return `${column} >= ${w.startMs} AND ${column} < ${w.endMs}`;
 }
 
-function spanOf(column: string, windows: Window[]): string {
-  const from = Math.min(...windows.map((w) => w.startMs));
-  const to = Math.max(...windows.map((w) => w.endMs));
-  return `${column} >= ${from} AND ${column} < ${to}`;
+/** One select per window, each tagged with its window's index as `bucket`. */
+function eachWindow(windows: Window[], select: (w: Window, bucket: number) => string): string {
+  return windows.map((w, i) => `SELECT * FROM (${select(w, i)}) AS window${i}`).join("\nUNION ALL\n");
 }
 
 // Stage counts except leads (those come from the leads-by-channel query, where each
 // distinct lead entity falls in exactly one channel) and the deal-level numbers.
-const windowTotals = (windows: Window[]) => `
-SELECT bucket,
+const windowTotals = (w: Window, bucket: number) => `
+SELECT ${bucket} AS bucket,
   COUNT(DISTINCT CASE WHEN kind = 'mql' THEN entity_id END) AS mqls,
   COUNT(DISTINCT CASE WHEN kind = 'sql' THEN entity_id END) AS sqls,
   COUNT(DISTINCT CASE WHEN kind = 'opportunity' THEN entity_id END) AS opportunities,
@@ -47,25 +48,15 @@ SELECT bucket,
   SUM(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END) AS nps_answers,
   SUM(CASE WHEN kind = 'csat' THEN value END) AS csat_sum,
   SUM(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END) AS csat_count
-FROM (
-  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, kind, entity_id, value, segment
-  FROM facts
-  WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
-    AND ${spanOf("occurred_ms", windows)}
-) AS tagged
-WHERE bucket IS NOT NULL
-GROUP BY bucket`;
+FROM facts
+WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
+  AND ${within("occurred_ms", w)}`;
 
 // new_revenue_growth's previous value needs only this of the period before the previous.
-const windowNewRevenue = (windows: Window[]) => `
-SELECT bucket, SUM(value) AS new_revenue
-FROM (
-  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, value
-  FROM facts
-  WHERE workspace_id = ? AND kind = 'won' AND ${spanOf("occurred_ms", windows)}
-) AS tagged
-WHERE bucket IS NOT NULL
-GROUP BY bucket`;
+const windowNewRevenue = (w: Window, bucket: number) => `
+SELECT ${bucket} AS bucket, SUM(value) AS new_revenue
+FROM facts
+WHERE workspace_id = ? AND kind = 'won' AND ${within("occurred_ms", w)}`;
 
 // The breakdowns come back as rows (bucket, part, label, a, b, c, d) of one statement,
 // to save round trips; each part below fills the columns it needs. Every number is cast
@@ -76,129 +67,103 @@ const real = (expression: string) => `CAST(${expression} AS DOUBLE PRECISION)`;
 // Each lead entity once per window, under the channel of its earliest lead fact in that
 // window (ties: the first stored). MATERIALIZED keeps the planner on the time index: left
 // to itself it walks every lead of all time in entity order to save the window's sort.
-const leadsByChannel = (windows: Window[]) => `
+const leadsByChannel = (w: Window, bucket: number) => `
 WITH window_leads AS MATERIALIZED (
-  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, id, entity_id, channel, occurred_ms FROM facts
-  WHERE workspace_id = ? AND kind = 'lead' AND ${spanOf("occurred_ms", windows)}
+  SELECT id, entity_id, channel, occurred_ms FROM facts
+  WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND entity_id IS NOT NULL
 )
-SELECT bucket, 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a, ${real("0")} AS b,
-  ${real("0")} AS c, ${real("0")} AS d
+SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
+  ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
 FROM (
-  SELECT bucket, channel, ROW_NUMBER() OVER (PARTITION BY bucket, entity_id ORDER BY occurred_ms, id) AS rank
+  SELECT channel, ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY occurred_ms, id) AS rank
   FROM window_leads
-  WHERE entity_id IS NOT NULL AND bucket IS NOT NULL
 ) AS first_leads
 WHERE rank = 1
-GROUP BY bucket, COALESCE(channel, 'unknown')`;
+GROUP BY COALESCE(channel, 'unknown')`;
 
 // Won facts by first-touch channel: the channel of the entity's earliest lead of any
 // time (ties: the first stored), else the won fact's own channel, else unknown. The
-// sales cycle rides along: new-segment deals whose entity has a lead.
+// sales cycle rides along: new-segment deals whose entity has a lead. One index-only
+// seek finds the first lead's id; its row gives both its channel and its time.
 // a = deals, b = revenue, c = sales cycle days, d = deals in the sales cycle.
-const wonByChannel = (windows: Window[]) => `
+const wonByChannel = (w: Window, bucket: number) => `
 WITH won AS MATERIALIZED (
-  SELECT ${bucketOf("w.occurred_ms", windows)} AS bucket, w.value, w.occurred_ms,
+  SELECT w.value, w.occurred_ms, w.channel,
     CASE WHEN COALESCE(w.segment, 'new') = 'new' THEN 1 ELSE 0 END AS is_new,
-    COALESCE(
-      (SELECT l.channel FROM facts l
-        WHERE l.workspace_id = w.workspace_id AND l.kind = 'lead' AND l.entity_id = w.entity_id
-        ORDER BY l.occurred_ms, l.id LIMIT 1),
-      w.channel, 'unknown') AS label,
-    (SELECT MIN(l.occurred_ms) FROM facts l
-      WHERE l.workspace_id = w.workspace_id AND l.kind = 'lead' AND l.entity_id = w.entity_id) AS first_lead_ms
+    (SELECT l.id FROM facts l
+      WHERE l.workspace_id = w.workspace_id AND l.kind = 'lead' AND l.entity_id = w.entity_id
+      ORDER BY l.occurred_ms, l.id LIMIT 1) AS first_lead_id
   FROM facts w
-  WHERE w.workspace_id = ? AND w.kind = 'won' AND ${spanOf("w.occurred_ms", windows)}
+  WHERE w.workspace_id = ? AND w.kind = 'won' AND ${within("w.occurred_ms", w)}
 )
-SELECT bucket, 'won' AS part, label, ${real("COUNT(*)")} AS a, ${real("SUM(value)")} AS b,
-  ${real(`SUM(CASE WHEN is_new = 1 AND first_lead_ms IS NOT NULL
-      THEN CAST(occurred_ms - first_lead_ms AS DOUBLE PRECISION) / ${DAY_MS} END)`)} AS c,
-  ${real("SUM(CASE WHEN is_new = 1 AND first_lead_ms IS NOT NULL THEN 1 ELSE 0 END)")} AS d
+SELECT ${bucket} AS bucket, 'won' AS part, COALESCE(l.channel, won.channel, 'unknown') AS label,
+  ${real("COUNT(*)")} AS a, ${real("SUM(won.value)")} AS b,
+  ${real(`SUM(CASE WHEN won.is_new = 1 AND l.id IS NOT NULL
+      THEN CAST(won.occurred_ms - l.occurred_ms AS DOUBLE PRECISION) / ${DAY_MS} END)`)} AS c,
+  ${real("SUM(CASE WHEN won.is_new = 1 AND l.id IS NOT NULL THEN 1 ELSE 0 END)")} AS d
 FROM won
-WHERE bucket IS NOT NULL
-GROUP BY bucket, label`;
+LEFT JOIN facts l ON l.id = won.first_lead_id
+GROUP BY COALESCE(l.channel, won.channel, 'unknown')`;
 
 // part = the department
-const spendByChannel = (windows: Window[]) => `
-SELECT bucket, department AS part, COALESCE(channel, 'unknown') AS label, ${real("SUM(value)")} AS a,
+const spendByChannel = (w: Window, bucket: number) => `
+SELECT ${bucket} AS bucket, department AS part, COALESCE(channel, 'unknown') AS label, ${real("SUM(value)")} AS a,
   ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
-FROM (
-  SELECT ${bucketOf("occurred_ms", windows)} AS bucket, department, channel, value
-  FROM facts
-  WHERE workspace_id = ? AND kind = 'spend' AND ${spanOf("occurred_ms", windows)}
-    AND department IN ('marketing', 'sales')
-) AS tagged
-WHERE bucket IS NOT NULL
-GROUP BY bucket, department, COALESCE(channel, 'unknown')`;
+FROM facts
+WHERE workspace_id = ? AND kind = 'spend' AND ${within("occurred_ms", w)}
+  AND department IN ('marketing', 'sales')
+GROUP BY department, COALESCE(channel, 'unknown')`;
 
 // Per pulse first: anonymity minimums count people, and one person answers several
 // questions. a = sum of answers, b = answers, c = the fewest people behind them in any
 // one pulse; the '' label carries that fewest for all departments together.
-const collaborationByDepartment = (windows: Window[]) => `
+const collaborationByDepartment = (w: Window, bucket: number) => `
 WITH answers AS MATERIALIZED (
-  SELECT ${bucketOf("p.closed_ms", windows)} AS bucket, p.id AS pulse_id,
-    COALESCE(r.department, 'unknown') AS label, r.value, r.respondent_key
+  SELECT p.id AS pulse_id, COALESCE(r.department, 'unknown') AS label, r.value, r.respondent_key
   FROM pulses p
   JOIN pulse_questions q ON q.pulse_id = p.id
   JOIN pulse_responses r ON r.question_id = q.id
-  WHERE p.workspace_id = ? AND p.status = 'closed' AND ${spanOf("p.closed_ms", windows)}
+  WHERE p.workspace_id = ? AND p.status = 'closed' AND ${within("p.closed_ms", w)}
     AND q.tag = 'collaboration' AND r.value IS NOT NULL
 ),
 per_pulse AS (
-  SELECT bucket, pulse_id, label, SUM(value) AS total, COUNT(*) AS answered,
-    COUNT(DISTINCT respondent_key) AS people
-  FROM answers WHERE bucket IS NOT NULL GROUP BY bucket, pulse_id, label
+  SELECT pulse_id, label, SUM(value) AS total, COUNT(*) AS answered, COUNT(DISTINCT respondent_key) AS people
+  FROM answers GROUP BY pulse_id, label
 ),
 pulse_people AS (
-  SELECT bucket, pulse_id, COUNT(DISTINCT respondent_key) AS people
-  FROM answers WHERE bucket IS NOT NULL GROUP BY bucket, pulse_id
+  SELECT pulse_id, COUNT(DISTINCT respondent_key) AS people FROM answers GROUP BY pulse_id
 )
-SELECT bucket, 'collaboration' AS part, label, ${real("SUM(total)")} AS a, ${real("SUM(answered)")} AS b,
+SELECT ${bucket} AS bucket, 'collaboration' AS part, label, ${real("SUM(total)")} AS a, ${real("SUM(answered)")} AS b,
   ${real("MIN(people)")} AS c, ${real("0")} AS d
-FROM per_pulse GROUP BY bucket, label
+FROM per_pulse GROUP BY label
 UNION ALL
-SELECT bucket, 'collaboration_people' AS part, '' AS label, ${real("0")} AS a, ${real("0")} AS b,
+SELECT ${bucket} AS bucket, 'collaboration_people' AS part, '' AS label, ${real("0")} AS a, ${real("0")} AS b,
   ${real("MIN(people)")} AS c, ${real("0")} AS d
-FROM pulse_people GROUP BY bucket`;
+FROM pulse_people HAVING COUNT(*) > 0`;
 
 // a = people asked, b = respondents
-const participation = (windows: Window[]) => `
-SELECT bucket, 'participation' AS part, '' AS label, ${real("SUM(asked_count)")} AS a,
-  ${real("SUM((SELECT COUNT(DISTINCT r.respondent_key) FROM pulse_responses r WHERE r.pulse_id = tagged.id))")} AS b,
+const participation = (w: Window, bucket: number) => `
+SELECT ${bucket} AS bucket, 'participation' AS part, '' AS label, ${real("SUM(asked_count)")} AS a,
+  ${real("SUM((SELECT COUNT(DISTINCT r.respondent_key) FROM pulse_responses r WHERE r.pulse_id = p.id))")} AS b,
   ${real("0")} AS c, ${real("0")} AS d
-FROM (
-  SELECT ${bucketOf("closed_ms", windows)} AS bucket, id, asked_count
-  FROM pulses
-  WHERE workspace_id = ? AND status = 'closed' AND ${spanOf("closed_ms", windows)}
-) AS tagged
-WHERE bucket IS NOT NULL
-GROUP BY bucket`;
+FROM pulses p
+WHERE workspace_id = ? AND status = 'closed' AND ${within("closed_ms", w)}
+HAVING COUNT(*) > 0`;
 
 const BREAKDOWN_PARTS = [leadsByChannel, wonByChannel, spendByChannel, collaborationByDepartment, participation];
-const windowBreakdowns = (windows: Window[]) =>
-  BREAKDOWN_PARTS.map((part, i) => `SELECT * FROM (${part(windows)}) AS part${i}`).join("\nUNION ALL\n");
+const windowBreakdowns = (w: Window, bucket: number) =>
+  BREAKDOWN_PARTS.map((part, i) => `SELECT * FROM (${part(w, bucket)}) AS part${i}`).join("\nUNION ALL\n");
 
-/**
- * The windows in sets of pairwise disjoint ones, each set answered by one pass: a
- * snapshot's or a series' periods are disjoint and make one set.
- */
-function windowSets(windows: Window[]): number[][] {
+/** The windows in chunks of at most WINDOWS_PER_STATEMENT, each chunk one statement. */
+function chunks(windows: Window[]): Window[][] {
   for (const w of windows) {
     if (!Number.isSafeInteger(w.startMs) || !Number.isSafeInteger(w.endMs) || w.startMs > w.endMs)
       throw new Error(`not a window: [${w.startMs}, ${w.endMs})`);
   }
-  const sets: number[][] = [];
-  const order = windows.map((_, i) => i).sort((a, b) => (windows[a]?.startMs ?? 0) - (windows[b]?.startMs ?? 0));
-  for (const i of order) {
-    const w = windows[i] as Window;
-    const overlaps = (j: number) => {
-      const other = windows[j] as Window;
-      return w.startMs < other.endMs && other.startMs < w.endMs;
-    };
-    const fits = sets.find((set) => !set.some(overlaps));
-    if (fits) fits.push(i);
-    else sets.push([i]);
-  }
-  return sets;
+  const result: Window[][] = [];
+  for (let i = 0; i < windows.length; i += WINDOWS_PER_STATEMENT)
+    result.push(windows.slice(i, i + WINDOWS_PER_STATEMENT));
+  return result;
 }
 
 // Recurring revenue. The engine asks for several [start, end) pairs at once (the
@@ -378,43 +343,37 @@ export function createSqlFactStats(db: Database): FactStats {
     }
   };
 
-  /** Answers each disjoint set of windows with one pass; results in the windows' order. */
-  const perWindow = async <T>(windows: Window[], pass: (set: Window[]) => Promise<T[]>): Promise<T[]> => {
-    const results: T[] = new Array(windows.length);
-    await Promise.all(
-      windowSets(windows).map(async (set) => {
-        const values = await pass(set.map((i) => windows[i] as Window));
-        set.forEach((i, k) => {
-          results[i] = values[k] as T;
-        });
-      }),
-    );
-    return results;
-  };
+  /** Answers the windows chunk by chunk, one statement each; results in the windows' order. */
+  const perChunk = async <T>(windows: Window[], pass: (chunk: Window[]) => Promise<T[]>): Promise<T[]> =>
+    (await Promise.all(chunks(windows).map(pass))).flat();
+  /** The statement's rows by window. */
   const byBucket = (rows: Row[], count: number): Row[][] => {
     const grouped = Array.from({ length: count }, (): Row[] => []);
     for (const row of rows) grouped[Number(row.bucket)]?.push(row);
     return grouped;
   };
+  /** Every `?` of these statements is the workspace. */
+  const run = (sql: string, workspaceId: number) =>
+    query(
+      sql,
+      Array.from(sql.matchAll(/\?/g), () => workspaceId),
+    );
 
   const measuresMany = (workspaceId: number, windows: Window[]): Promise<Measures[]> =>
-    perWindow(windows, async (set) => {
+    perChunk(windows, async (chunk) => {
       const [totals, breakdowns] = await Promise.all([
-        query(windowTotals(set), [workspaceId]),
-        query(
-          windowBreakdowns(set),
-          BREAKDOWN_PARTS.map(() => workspaceId),
-        ),
+        run(eachWindow(chunk, windowTotals), workspaceId),
+        run(eachWindow(chunk, windowBreakdowns), workspaceId),
       ]);
-      const totalsBy = byBucket(totals, set.length);
-      const rowsBy = byBucket(breakdowns, set.length);
-      return set.map((_, k) => assembleMeasures(totalsBy[k]?.[0] ?? {}, rowsBy[k] ?? []));
+      const totalsBy = byBucket(totals, chunk.length);
+      const rowsBy = byBucket(breakdowns, chunk.length);
+      return chunk.map((_, k) => assembleMeasures(totalsBy[k]?.[0] ?? {}, rowsBy[k] ?? []));
     });
 
   const newRevenueMany = (workspaceId: number, windows: Window[]): Promise<number[]> =>
-    perWindow(windows, async (set) => {
-      const rowsBy = byBucket(await query(windowNewRevenue(set), [workspaceId]), set.length);
-      return set.map((_, k) => num(rowsBy[k]?.[0]?.new_revenue));
+    perChunk(windows, async (chunk) => {
+      const rowsBy = byBucket(await run(eachWindow(chunk, windowNewRevenue), workspaceId), chunk.length);
+      return chunk.map((_, k) => num(rowsBy[k]?.[0]?.new_revenue));
     });
 
   return {

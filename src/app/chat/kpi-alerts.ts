@@ -74,9 +74,10 @@ export const answerAlerts: KpiHandler<"alerts">["run"] = async (_command, contex
     return privateNote(`This channel has no alert rules. Add one: \`${prefix} alert cac above 5000\`.`);
   }
   const now = kpi.clock.now();
+  const latest = await alerts.latestAlerts(rules.map((rule) => rule.id));
   const lines = rules.map(
     (rule) =>
-      `*#${rule.id}* \`${rule.rule}\`: ${stateWords(rule, now, workspace.timezone)}${rule.source === "config" ? " (from the config file)" : ""}`,
+      `*#${rule.id}* \`${rule.rule}\`: ${stateWords(rule, now, workspace.timezone, latest.get(rule.id))}${rule.source === "config" ? " (from the config file)" : ""}`,
   );
   return {
     message: makeMessage(

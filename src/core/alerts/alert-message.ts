@@ -36,7 +36,9 @@ export type AlertFacts = {
 export type AlertState = {
   acknowledgedBy?: string | null;
   snoozedUntil?: Date | null;
-  ritualOpened?: boolean;
+  snoozedBy?: string | null;
+  /** a ritual opened from the alert: in its thread, or one already open elsewhere */
+  ritual?: "here" | "elsewhere" | null;
 };
 
 const value = (facts: AlertFacts, n: number) => formatMetricValue(facts.metric, n);
@@ -139,41 +141,42 @@ export function alertBody(facts: AlertFacts): Message {
   return makeMessage(blocks, { visibility: "channel" });
 }
 
-export const ALERT_ACTIONS = {
+export const ALERT_BUTTONS = {
   acknowledge: "alert_ack",
   snoozeDay: "alert_snooze_day",
   snoozeWeek: "alert_snooze_week",
   ritual: "alert_ritual",
 } as const;
-export type AlertActionKind = keyof typeof ALERT_ACTIONS;
+export type AlertButton = keyof typeof ALERT_BUTTONS;
 
-/** `alert_ack:12` → { kind: "acknowledge", alertId: 12 }; anything else → null. */
-export function parseAlertActionId(actionId: string): { kind: AlertActionKind; alertId: number } | null {
-  const match = /^(alert_[a-z_]+):(\d{1,10})$/.exec(actionId);
-  if (!match) return null;
-  const kind = (Object.keys(ALERT_ACTIONS) as AlertActionKind[]).find((k) => ALERT_ACTIONS[k] === match[1]);
-  return kind ? { kind, alertId: Number(match[2]) } : null;
-}
+const formatUntil = (until: Date, zone: string) =>
+  DateTime.fromJSDate(until, { zone }).setLocale("en-US").toFormat("ccc d LLL HH:mm");
 
 /** The stored body with who acted and the buttons still useful. */
 export function alertMessage(body: Message, alertId: number, state: AlertState, zone: string): Message {
   const notes: string[] = [];
   if (state.acknowledgedBy) notes.push(`Acknowledged by ${state.acknowledgedBy}.`);
   if (state.snoozedUntil) {
-    const until = DateTime.fromJSDate(state.snoozedUntil, { zone }).setLocale("en-US").toFormat("ccc d LLL HH:mm");
-    notes.push(`Snoozed until ${until}: the rule is not checked until then, and posts again if still crossed.`);
+    const by = state.snoozedBy ? ` by ${state.snoozedBy}` : "";
+    notes.push(
+      `Snoozed until ${formatUntil(state.snoozedUntil, zone)}${by}: the rule is not checked until then, and posts again if still crossed.`,
+    );
   }
-  if (state.ritualOpened) notes.push("A ritual is open in this thread: why-poll and decision.");
-  const button = (kind: AlertActionKind, label: string, style?: Button["style"]): Button => ({
+  if (state.ritual === "here") notes.push("A ritual is open in this thread: the why-poll and the decision.");
+  if (state.ritual === "elsewhere")
+    notes.push(
+      "A ritual on this metric and period was open already, in another thread of this channel: the why-poll and the decision are there.",
+    );
+  const button = (kind: AlertButton, label: string, style?: Button["style"]): Button => ({
     label,
-    actionId: `${ALERT_ACTIONS[kind]}:${alertId}`,
+    actionId: `${ALERT_BUTTONS[kind]}:${alertId}`,
     value: String(alertId),
     ...(style ? { style } : {}),
   });
   const buttons: Button[] = [
     ...(state.acknowledgedBy ? [] : [button("acknowledge", "Acknowledge", "primary")]),
     ...(state.snoozedUntil ? [] : [button("snoozeDay", "Snooze a day"), button("snoozeWeek", "Snooze a week")]),
-    ...(state.ritualOpened ? [] : [button("ritual", "Open a ritual")]),
+    ...(state.ritual ? [] : [button("ritual", "Open a ritual")]),
   ];
   const blocks: Block[] = [
     ...body.blocks,

@@ -1,6 +1,6 @@
 // Rules and their state in words, for `/kpi alerts`, confirmations and the alerts themselves.
 import { DateTime } from "luxon";
-import type { StoredRule } from "./ports.ts";
+import type { StoredAlert, StoredRule } from "./ports.ts";
 import type { AlertWindow } from "./types.ts";
 
 /** `the running month to date` / `the last complete week`. */
@@ -9,11 +9,14 @@ export function windowWords(window: AlertWindow): string {
 }
 
 /** `armed`, `fired (waits to be back within bounds)`, `paused`, `snoozed until Tue 8 Dec 09:00`. */
-export function stateWords(rule: StoredRule, now: Date, zone: string): string {
+export function stateWords(rule: StoredRule, now: Date, zone: string, latest?: StoredAlert): string {
   if (rule.paused) return "paused";
   if (rule.snoozedUntil && rule.snoozedUntil > now) {
     const until = DateTime.fromJSDate(rule.snoozedUntil, { zone }).setLocale("en-US").toFormat("ccc d LLL HH:mm");
-    return `snoozed until ${until}`;
+    const by = latest?.snoozedBy && latest.snoozedUntil?.getTime() === rule.snoozedUntil.getTime();
+    return `snoozed until ${until}${by ? ` by ${latest?.snoozedBy}` : ""}`;
   }
-  return rule.state === "firing" ? "fired: waits to be back within bounds" : "armed";
+  if (rule.state !== "firing") return "armed";
+  const acknowledged = latest?.acknowledgedBy ? `, acknowledged by ${latest.acknowledgedBy}` : "";
+  return `fired: waits to be back within bounds${acknowledged}`;
 }

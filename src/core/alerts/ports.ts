@@ -29,6 +29,7 @@ export type StoredAlert = {
   messageId: string | null;
   acknowledgedBy: string | null;
   snoozedUntil: Date | null;
+  snoozedBy: string | null;
   ritualId: number | null;
   createdAt: Date;
 };
@@ -65,9 +66,15 @@ export type AlertRuleStore = {
   getAlert(alertId: number): Promise<{ alert: StoredAlert; rule: StoredRule } | null>;
   /** records who acknowledged; false when someone already had */
   acknowledge(alertId: number, who: string, now: Date): Promise<boolean>;
-  /** silences the rule until then and re-arms it, so it fires again if still crossed afterwards */
-  snooze(alertId: number, until: Date): Promise<void>;
-  setRitual(alertId: number, ritualId: number): Promise<void>;
+  /**
+   * Silences the rule until then and re-arms it, so it fires again if still crossed
+   * afterwards; false when the alert is snoozed already (a snooze still running).
+   */
+  snooze(alertId: number, input: { until: Date; who: string; now: Date }): Promise<boolean>;
+  /** links the ritual opened from the alert; false when one was linked already */
+  setRitual(alertId: number, ritualId: number): Promise<boolean>;
+  /** each rule's newest alert */
+  latestAlerts(ruleIds: number[]): Promise<Map<number, StoredAlert>>;
   setMessage(alertId: number, message: Message): Promise<void>;
   /** when the workspace's newest fact happened, or null without facts */
   latestFactAt(workspaceId: number): Promise<Date | null>;

@@ -15,7 +15,7 @@ import { shiftPeriod } from "../kpi/periods.ts";
 import type { KpiSettings, MetricResult, Period } from "../kpi/types.ts";
 import { commandPrefix, type Platform } from "../platform.ts";
 import type { Clock, FactStats, KpiSettingsSource, Logger } from "../ports.ts";
-import { type AlertFacts, alertBody } from "./alert-message.ts";
+import { type AlertFacts, alertBody, alertMessage } from "./alert-message.ts";
 import { type AlertWindows, alertWindows } from "./alert-windows.ts";
 import { type AlertJudgement, evaluateAlert, nextStep } from "./evaluate-alert.ts";
 import { parseAlertRule } from "./parse-alert-rule.ts";
@@ -175,8 +175,7 @@ async function fire(deps: RunAlertsDeps, firing: Firing): Promise<AlertReport> {
     );
     const posted = await messenger.post(
       { platform: stored.platform, workspaceId: stored.workspaceId, channelId: stored.channelId },
-      // posted without Acknowledge/Snooze/ritual buttons until chat handles their clicks
-      body,
+      alertMessage(body, alert.id, {}, firing.zone),
     );
     await deps.rules.markPosted(alert.id, posted.messageId, body);
     deps.logger.info("alert posted", { ...log, messageId: posted.messageId });

@@ -41,23 +41,27 @@ export function ritualMessage(input: {
   ownerNames: string[];
   /** "5,000 against a target of 4,500", when known */
   figures: string | null;
+  /** what opened it, instead of "is off track" (an alert's crossing) */
+  situation?: string;
 }): Message {
   const { ritual } = input;
   const owners = joinNames(input.ownerNames.map((n) => `*${n}*`));
   const figures = input.figures ? `: ${input.figures}` : "";
+  const situation = input.situation ?? `*${input.metricName}* is off track for ${input.periodLabel}${figures}.`;
+  const who =
+    input.ownerNames.length >= 2 ? `${owners} share it.` : input.ownerNames.length === 1 ? `${owners} own it.` : "";
   const blocks: Block[] = [
     {
       type: "section",
       text: clip(
-        `*${input.metricName}* is off track for ${input.periodLabel}${figures}.\n` +
-          `${owners} share it. What's behind it? One tap below, then record what you decide.`,
+        `${situation}\n${who ? `${who} ` : ""}What's behind it? One tap below, then record what you decide.`,
         LIMITS.textChars,
       ),
     },
     {
       type: "choices",
       id: ritualChoiceId(ritual.id),
-      prompt: "*Why is it off track?*",
+      prompt: input.situation ? "*Why did it move?*" : "*Why is it off track?*",
       options: WHY_REASONS.map((reason) => ({ label: WHY_LABELS[reason], value: reason })),
       style: "list",
     },

@@ -36,6 +36,8 @@ export type SlackTestServer = {
   test: TestDatabase;
   ctx: AppContext;
   slack: SlackAdapter;
+  /** moves the app's clock (it starts at NOW) */
+  setNow(date: Date): void;
   /** sends `/kpi TEXT` signed; returns the answer from the HTTP response or the response_url post */
   kpi(text: string, fields?: CommandFields): Promise<SlackAnswer>;
   /** any slash command, answered like kpi() */
@@ -58,11 +60,12 @@ export async function startSlackTestServer(
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL === "debug" ? "debug" : "silent");
   const workspace = await ensureDefaultWorkspace(test.db.prisma, env.TANDEM_TIMEZONE);
+  let now = NOW;
   const ctx: AppContext = {
     env,
     db: test.db,
     workspace,
-    clock: { now: () => NOW },
+    clock: { now: () => now },
     logger,
     close: async () => {},
   };
@@ -92,6 +95,9 @@ export async function startSlackTestServer(
     test,
     ctx,
     slack,
+    setNow(date) {
+      now = date;
+    },
     kpi: (text, fields) => command("/kpi", text, fields),
     command,
     async stop() {

@@ -5,11 +5,13 @@
 // fake Bot Connector is the `serviceUrl` of every activity, so replies and proactive
 // posts land there.
 import { createHttpServer } from "../../../src/adapters/http/server.ts";
+import { createAlertCardActions } from "../../../src/adapters/teams/alert-card-actions.ts";
 import { createPulseCardActions, type PulseCardActions } from "../../../src/adapters/teams/pulse-card-actions.ts";
 import { createRitualCardActions } from "../../../src/adapters/teams/ritual-card-actions.ts";
 import { teamsAccess } from "../../../src/adapters/teams/teams-access.ts";
 import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../../../src/adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../../../src/adapters/teams/teams-messenger.ts";
+import { alertActionDeps } from "../../../src/app/alert-actions.ts";
 import type { AppContext } from "../../../src/app/context.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import type { Messenger } from "../../../src/core/delivery/ports.ts";
@@ -80,7 +82,7 @@ export type TeamsTestServer = {
   stop(): Promise<void>;
 };
 
-/** `cardActions`: card buttons record pulse votes (without it, clicks get a polite "not available") */
+/** `cardActions`: card buttons record pulse votes, ritual and alert presses (without it, clicks get a polite "not available") */
 export type TeamsServerOptions = {
   cardActions?: boolean;
   clock?: Clock;
@@ -110,7 +112,13 @@ export async function startTeamsTestServer(
   const messenger = createTeamsMessenger({ adapter: bot.adapter, appId: bot.appId, prisma: test.db.prisma, logger });
   const chat = createChat(ctx, { messengers: { teams: messenger }, secret: Buffer.alloc(32, 7) });
   const actions = options.cardActions ? createPulseCardActions(chat.pulses, ctx.workspace.id) : null;
-  const onCardAction = actions ? firstCardAction(actions.handle, createRitualCardActions(chat.pulses)) : null;
+  const onCardAction = actions
+    ? firstCardAction(
+        actions.handle,
+        createRitualCardActions(chat.pulses),
+        createAlertCardActions(alertActionDeps(test.db, chat.pulses), ctx.workspace.id),
+      )
+    : null;
   const teams = createTeams(ctx, bot, {
     access: teamsAccess(env, "127.0.0.1"),
     chat: chat.commands,
