@@ -10,7 +10,6 @@
 //    they change), then every rule evaluated again, as an import's "facts changed" does;
 //  - unchanged: once more with nothing written (the hourly tick).
 // SQLite, and PostgreSQL when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set.
-import { loadavg } from "node:os";
 import { parseAlertRule } from "../../src/core/alerts/parse-alert-rule.ts";
 import { runAlerts } from "../../src/core/alerts/run-alerts.ts";
 import { buildCatalog } from "../../src/core/kpi/catalog.ts";
@@ -24,7 +23,7 @@ import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../../src/store/kpi-settings.ts";
 import { createFakeMessenger } from "../fakes/fake-messenger.ts";
 import { type BenchDatabase, benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
-import { countOption } from "./bench-options.ts";
+import { countOption, loadAverage } from "./bench-options.ts";
 import { generateBenchFacts } from "./kpi-bench-data.ts";
 
 const FACTS = countOption("facts", 1_000_000);
@@ -159,15 +158,10 @@ async function benchDialect({ dialect, url, workspaceId }: BenchDatabase): Promi
   }
 }
 
-const load = () =>
-  loadavg()
-    .map((n) => n.toFixed(1))
-    .join(" ");
-
 export async function run(): Promise<void> {
   const started = performance.now();
   const facts = generateBenchFacts(FACTS);
-  console.log(`${facts.count.toLocaleString("en")} facts, ${RULES} rules; load average ${load()}`);
+  console.log(`${facts.count.toLocaleString("en")} facts, ${RULES} rules; load average ${loadAverage()}`);
   const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
   if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
   const rows: Row[] = [];
@@ -178,5 +172,5 @@ export async function run(): Promise<void> {
     console.log(
       cell.map((text, i) => (i === 2 ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0))).join("  "),
     );
-  console.log(`load average now ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`load average now ${loadAverage()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -17,7 +17,6 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadavg } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createHttpServer } from "../../src/adapters/http/server.ts";
@@ -36,7 +35,7 @@ import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
 import { slackSignatureHeaders, slashCommandBody } from "../helpers/slack-sign.ts";
 import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
-import { countOption } from "./bench-options.ts";
+import { countOption, loadAverage } from "./bench-options.ts";
 import { generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
 
 const SECRET = "bench-signing-secret";
@@ -211,11 +210,6 @@ async function benchDialect(
 }
 
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
-const load = () =>
-  loadavg()
-    .map((n) => n.toFixed(1))
-    .join(" ");
-
 function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]): void {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "computed", "peak RSS"];
@@ -257,7 +251,7 @@ export async function run(): Promise<void> {
   const facts = generateBenchFacts(FACTS);
   console.log(
     `${facts.count.toLocaleString("en")} facts; ${CONCURRENCY} clients, ${WARM_REQUESTS} warm requests of ` +
-      `${COMMANDS.length} commands; load average ${load()}`,
+      `${COMMANDS.length} commands; load average ${loadAverage()}`,
   );
   const fake = await startFakeSlack();
   const sink = await startResponseSink();
@@ -281,7 +275,7 @@ export async function run(): Promise<void> {
     console.log(
       `targets at 1,000,000 facts: warm ≥ 25 % of bare, warm p95 < 50 ms; at 10,000,000 within 20 % of those. ` +
         `"computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
-        `load average now ${load()}; total ${seconds(started)} s`,
+        `load average now ${loadAverage()}; total ${seconds(started)} s`,
     );
   } finally {
     await sink.close();
