@@ -28,10 +28,12 @@ import { type AppContext, openContext } from "../app/context.ts";
 import { cacheBound, servingKpiDeps } from "../app/kpi.ts";
 import { isDatabaseEmpty, loadDemo } from "../app/load-demo.ts";
 import { openRituals, pulseJob } from "../app/pulse.ts";
+import { loadEnv } from "../config/env.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
+import { createLogger } from "../core/logger.ts";
 import { tellAdminsOnTransition } from "../core/sources/failure-notice.ts";
 import { loadAdminRecipients } from "../store/admin-recipients.ts";
 import { SERVER_WRITE_WAIT_MS } from "../store/busy.ts";
@@ -40,6 +42,7 @@ import { type Chat, createChat } from "./chat.ts";
 import { type Messengers, platformMessengers } from "./delivery.ts";
 import { digestJob } from "./digest-job.ts";
 import { outcomeJob } from "./outcome-job.ts";
+import { logProcessOutput } from "./process-logging.ts";
 import { sourcesJob } from "./sources-job.ts";
 
 export type RunningServer = {
@@ -260,8 +263,11 @@ export const serveCommand: CliCommand = {
   usage: "tandem serve",
   summary: "run the bot (what npm start runs)",
   async run(_args, io) {
+    const env = loadEnv();
+    const logger = createLogger(env.LOG_LEVEL);
+    logProcessOutput(logger);
     // The server never waits long for SQLite's write lock (store/busy.ts).
-    const ctx = await openContext({ writeWaitMs: SERVER_WRITE_WAIT_MS });
+    const ctx = await openContext({ env, logger, writeWaitMs: SERVER_WRITE_WAIT_MS });
     const local = !hasChatCredentials(ctx.env);
     if (local && (await isDatabaseEmpty(ctx.db, ctx.workspace.id))) {
       try {

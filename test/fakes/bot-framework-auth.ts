@@ -25,6 +25,8 @@ export type FakeBotFrameworkAuth = {
   forged(serviceUrl: string): string;
   /** the key set answers 500 from now on (a key fetch that fails) */
   failKeys(): void;
+  /** the key set answers again */
+  healKeys(): void;
   /** how many times the key set was fetched */
   keyFetches(): number;
   credentialsFactory: CredentialsFactory;
@@ -82,6 +84,9 @@ export async function startFakeBotFrameworkAuth(): Promise<FakeBotFrameworkAuth>
     forged: (serviceUrl) => signJwt(claims(serviceUrl), other.privateKey),
     failKeys: () => {
       failing = true;
+    },
+    healKeys: () => {
+      failing = false;
     },
     keyFetches: () => fetches,
     credentialsFactory,
