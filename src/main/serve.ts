@@ -15,11 +15,11 @@ import { createHttpServer, type Route } from "../adapters/http/server.ts";
 import { createScheduler } from "../adapters/scheduler/scheduler.ts";
 import { registerAlertActions } from "../adapters/slack/listeners/alert-actions.ts";
 import { pulseRegistration } from "../adapters/slack/listeners/pulse-listeners.ts";
-import { createSlack, type SlackAdapter } from "../adapters/slack/slack-app.ts";
+import { createSlack, type SlackAdapter, slackSetup } from "../adapters/slack/slack-app.ts";
 import { createAlertCardActions } from "../adapters/teams/alert-card-actions.ts";
 import { createPulseCardActions, type PulseCardActions } from "../adapters/teams/pulse-card-actions.ts";
 import { createRitualCardActions } from "../adapters/teams/ritual-card-actions.ts";
-import { type TeamsAccess, teamsAccess } from "../adapters/teams/teams-access.ts";
+import { checkTeamsSetup, type TeamsAccess, teamsAccess } from "../adapters/teams/teams-access.ts";
 import { createTeams, createTeamsBot, firstCardAction, type TeamsApp } from "../adapters/teams/teams-app.ts";
 import { createTeamsMessenger } from "../adapters/teams/teams-messenger.ts";
 import { alertActionDeps } from "../app/alert-actions.ts";
@@ -264,6 +264,9 @@ export const serveCommand: CliCommand = {
   summary: "run the bot (what npm start runs)",
   async run(_args, io) {
     const env = loadEnv();
+    // half a chat set-up stops here, before anything is written, never falling back to the local mode
+    slackSetup(env);
+    checkTeamsSetup(env);
     const logger = createLogger(env.LOG_LEVEL);
     logProcessOutput(logger);
     // The server never waits long for SQLite's write lock (store/busy.ts).

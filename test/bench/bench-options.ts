@@ -1,5 +1,7 @@
 // `npm run bench -- NAME… [--facts N] [--runs N]`: bench names, and options that each
 // take a value (`--facts 10000000` or `--facts=10000000`).
+import { loadavg } from "node:os";
+
 export type BenchArgs = { names: string[]; options: Map<string, string> };
 
 export function benchArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
@@ -27,3 +29,9 @@ export function countOption(name: string, fallback: number, argv?: string[]): nu
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`--${name} expects a whole number ≥ 1, got ${raw}`);
   return count;
 }
+
+/** The 1, 5 and 15 minute load averages, for the figures' context. */
+export const loadAverage = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ");

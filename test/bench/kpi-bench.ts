@@ -7,9 +7,6 @@
 // process, interleaved. Each database is measured in a child process of its own, which
 // reports its peak RSS. Target (issue 14): the snapshot within 2× of the floor at 1M.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
@@ -20,9 +17,9 @@ import { periodOf, previousPeriod } from "../../src/core/kpi/periods.ts";
 import { DEFAULT_KPI_SETTINGS, type Grain, type Period } from "../../src/core/kpi/types.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
-import { countOption } from "./bench-options.ts";
+import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
+import { countOption, loadAverage } from "./bench-options.ts";
 import { BENCH_KINDS, type BenchFacts, generateBenchFacts } from "./kpi-bench-data.ts";
-import { loadPostgres, loadSqlite } from "./kpi-bench-load.ts";
 import { type FloorPlan, type FloorResult, postgresFloor, sqliteFloor, WINDOW_KINDS } from "./kpi-floor.ts";
 
 /** `--facts 100000` (or KPI_BENCH_FACTS) for a quick try; the issue's figures are 1M and 10M. */
@@ -134,43 +131,6 @@ function runChild(dialect: string, url: string, workspaceId: number): ChildResul
   return JSON.parse(last) as ChildResult;
 }
 
-async function benchSqlite(facts: BenchFacts): Promise<ChildResult> {
-  const dir = mkdtempSync(path.join(tmpdir(), "tandem-kpi-bench-"));
-  const file = path.join(dir, "bench.db");
-  try {
-    const setup = await openDatabase(`file:${file}`);
-    const workspace = await setup.prisma.workspace.create({ data: { platform: "local", externalId: "bench" } });
-    await setup.close();
-    const started = performance.now();
-    loadSqlite(file, workspace.id, facts);
-    console.log(`sqlite: loaded ${facts.count} facts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return runChild("sqlite", `file:${file}`, workspace.id);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function benchPostgres(adminUrl: string, facts: BenchFacts): Promise<ChildResult> {
-  const name = `tandem_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    const setup = await openDatabase(url.toString());
-    const workspace = await setup.prisma.workspace.create({ data: { platform: "local", externalId: "bench" } });
-    await setup.close();
-    const started = performance.now();
-    await loadPostgres(url.toString(), workspace.id, facts);
-    console.log(`postgres: loaded ${facts.count} facts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return runChild("postgres", url.toString(), workspace.id);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 function checkTouches(dialect: string, result: ChildResult, expected: Map<Grain, FloorResult>): void {
   for (const r of result.grains) {
     const want = expected.get(r.grain);
@@ -217,30 +177,29 @@ function printTable(results: [string, ChildResult][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-const load = () =>
-  loadavg()
-    .map((n) => n.toFixed(1))
-    .join(" ");
-
 export async function run(): Promise<void> {
   const started = performance.now();
   const facts = generateBenchFacts(FACT_COUNT);
   console.log(
     `generated ${facts.count.toLocaleString("en")} facts in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `${RUNS} runs each; load average ${load()}`,
+      `${RUNS} runs each; load average ${loadAverage()}`,
   );
   const expected = new Map(
     GRAINS.map((grain) => [grain, expectedTouches(facts, floorPlan(periodOf(grain, ANCHOR_MS, ZONE)))]),
   );
-  const results: [string, ChildResult][] = [["sqlite", await benchSqlite(facts)]];
-  const pgUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-  if (pgUrl) results.push(["postgres", await benchPostgres(pgUrl, facts)]);
-  else console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+  const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
+  if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+  const results: [string, ChildResult][] = [];
+  for (const dialect of dialects)
+    results.push([
+      dialect,
+      await withBenchDatabase(dialect, facts, async ({ url, workspaceId }) => runChild(dialect, url, workspaceId)),
+    ]);
   for (const [dialect, result] of results) checkTouches(dialect, result, expected);
   printTable(results);
   console.log(
     `target: cold snapshot within 2× of the floor at 1,000,000 facts; "first" is the first snapshot in a fresh process; ` +
-      `peak RSS is the measuring process's; load average now ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      `peak RSS is the measuring process's; load average now ${loadAverage()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 

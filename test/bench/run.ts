@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   contention: () => import("./contention-bench.ts"),
   cli: () => import("./cli-bench.ts"),
   sources: () => import("./sources-bench.ts"),
+  alerts: () => import("./alerts-bench.ts"),
 };
 
 const wanted = benchArgs().names;

@@ -14,14 +14,11 @@
 //    p95 < 50 ms at 1M facts, and within 20 % of that at 10M.
 // 127.0.0.1 only; every loop is bounded by a request count.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { createHttpServer } from "../../src/adapters/http/server.ts";
 import { computeSlackSignature } from "../../src/adapters/slack/verify-signature.ts";
 import type { AppContext } from "../../src/app/context.ts";
@@ -37,9 +34,9 @@ import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
 import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
 import { slackSignatureHeaders, slashCommandBody } from "../helpers/slack-sign.ts";
-import { countOption } from "./bench-options.ts";
-import { type BenchFacts, generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
-import { loadPostgres, loadSqlite } from "./kpi-bench-load.ts";
+import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
+import { countOption, loadAverage } from "./bench-options.ts";
+import { generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
 
 const SECRET = "bench-signing-secret";
 const FACTS = countOption("facts", Number(process.env.BENCH_FACTS ?? 1_000_000));
@@ -212,49 +209,7 @@ async function benchDialect(
   }
 }
 
-async function withSqlite<T>(facts: BenchFacts, use: (url: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(tmpdir(), "tandem-slack-bench-"));
-  const file = path.join(dir, "bench.db");
-  try {
-    const db = await openDatabase(`file:${file}`);
-    const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
-    await db.close();
-    const t0 = performance.now();
-    loadSqlite(file, workspace.id, facts);
-    console.log(`sqlite: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
-    return await use(`file:${file}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function withPostgres<T>(adminUrl: string, facts: BenchFacts, use: (url: string) => Promise<T>): Promise<T> {
-  const name = `tandem_slack_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    const db = await openDatabase(url.toString());
-    const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
-    await db.close();
-    const t0 = performance.now();
-    await loadPostgres(url.toString(), workspace.id, facts);
-    console.log(`postgres: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
-    return await use(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
-const load = () =>
-  loadavg()
-    .map((n) => n.toFixed(1))
-    .join(" ");
-
 function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]): void {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "computed", "peak RSS"];
@@ -296,7 +251,7 @@ export async function run(): Promise<void> {
   const facts = generateBenchFacts(FACTS);
   console.log(
     `${facts.count.toLocaleString("en")} facts; ${CONCURRENCY} clients, ${WARM_REQUESTS} warm requests of ` +
-      `${COMMANDS.length} commands; load average ${load()}`,
+      `${COMMANDS.length} commands; load average ${loadAverage()}`,
   );
   const fake = await startFakeSlack();
   const sink = await startResponseSink();
@@ -311,16 +266,16 @@ export async function run(): Promise<void> {
     const bareRss = (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
     await stopChild(bareServer.child);
 
-    const results = [await withSqlite(facts, (url) => benchDialect("sqlite", url, fake.apiUrl, sink))];
-    const pgUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-    if (pgUrl)
-      results.push(await withPostgres(pgUrl, facts, (url) => benchDialect("postgres", url, fake.apiUrl, sink)));
-    else console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+    const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
+    if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+    const results: DialectResult[] = [];
+    for (const dialect of dialects)
+      results.push(await withBenchDatabase(dialect, facts, ({ url }) => benchDialect(dialect, url, fake.apiUrl, sink)));
     printTable(bare, bareRss.maxRssMb, results);
     console.log(
       `targets at 1,000,000 facts: warm ≥ 25 % of bare, warm p95 < 50 ms; at 10,000,000 within 20 % of those. ` +
         `"computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
-        `load average now ${load()}; total ${seconds(started)} s`,
+        `load average now ${loadAverage()}; total ${seconds(started)} s`,
     );
   } finally {
     await sink.close();

@@ -4,6 +4,7 @@
 import { App, type Authorize, webApi } from "@slack/bolt";
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
+import type { Env } from "../../config/env.ts";
 import { createSecretBox } from "../../core/crypto/secret-box.ts";
 import { describeError } from "../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
@@ -63,16 +64,21 @@ function singleWorkspaceAuthorize(token: string, client: webApi.WebClient, logge
   };
 }
 
-/** Null when Slack is not configured; throws (one clear line) when it is configured inconsistently. */
-export function createSlack(ctx: AppContext, deps: SlackDeps): SlackAdapter | null {
-  const { env, logger } = ctx;
+/** How Slack is configured: null when not at all; throws (one clear line) when inconsistently or only half. */
+export function slackSetup(env: Env): { oauth: boolean; socket: boolean } | null {
   const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
   const socket = Boolean(env.SLACK_APP_TOKEN);
   if (!env.SLACK_SIGNING_SECRET && !socket) {
-    if (env.SLACK_BOT_TOKEN || oauth) {
-      logger.warn("Slack is off: SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)");
-    }
-    return null;
+    const set = (["SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const).filter(
+      (name) => env[name],
+    );
+    if (set.length === 0) return null;
+    // half a Slack set-up must not quietly become a server without Slack (or the local mode)
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      `Slack: ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set but SLACK_SIGNING_SECRET is not; ` +
+        `set SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or unset ${set.join(", ")} to run without Slack`,
+    );
   }
   if (oauth && !(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET)) {
     throw new AppError(
@@ -99,6 +105,15 @@ export function createSlack(ctx: AppContext, deps: SlackDeps): SlackAdapter | nu
         "encrypted (openssl rand -base64 32)",
     );
   }
+  return { oauth, socket };
+}
+
+/** Null when Slack is not configured; throws (one clear line) when it is configured inconsistently. */
+export function createSlack(ctx: AppContext, deps: SlackDeps): SlackAdapter | null {
+  const { env, logger } = ctx;
+  const setup = slackSetup(env);
+  if (setup === null) return null;
+  const { oauth, socket } = setup;
 
   const boltLogger = toBoltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {

@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import type { Activity, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Env } from "../../config/env.ts";
+import { AppError, ErrorCode } from "../../core/errors.ts";
 
 export type TeamsAccess =
   | { mode: "authenticated" }
@@ -25,6 +26,15 @@ export function hasAnyChatCredential(env: Env): boolean {
       env.MicrosoftAppId ||
       env.MicrosoftAppPassword,
   );
+}
+
+/** Throws (one line) for half a Teams set-up: a password without the app id it belongs to. */
+export function checkTeamsSetup(env: Env): void {
+  if (env.MicrosoftAppPassword && !env.MicrosoftAppId)
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      "Teams: MicrosoftAppPassword is set but MicrosoftAppId is not; set MicrosoftAppId, or unset MicrosoftAppPassword to run without Teams",
+    );
 }
 
 /** `localhost`, 127.0.0.0/8, ::1 (and ::ffff:127.x): addresses only this machine reaches. */

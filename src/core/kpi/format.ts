@@ -8,11 +8,16 @@ export type Tone = "good" | "bad" | "neutral";
 
 const NOT_AVAILABLE = "n/a";
 
+/** One formatter per number of decimals: making one costs more than formatting with it. */
+const fixedFormats = new Map<number, Intl.NumberFormat>();
+
 function fixed(value: number, decimals: number): string {
-  const text = new Intl.NumberFormat("en-US", {
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(value);
+  let format = fixedFormats.get(decimals);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    fixedFormats.set(decimals, format);
+  }
+  const text = format.format(value);
   // A tiny negative rounds to "-0.0": show it as zero rather than as a loss.
   return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
 }

@@ -1,7 +1,7 @@
 // `tandem serve` as a real process, as `npm start` runs it with an empty environment:
-// local mode, /healthz answers, SIGTERM stops it cleanly; a port it cannot have stops
-// start-up with one line.
-import { mkdtempSync, rmSync } from "node:fs";
+// local mode, /healthz answers, SIGTERM stops it cleanly; a port it cannot have, or half
+// a chat set-up, stops start-up with one line.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,4 +40,30 @@ describe("tandem serve as a process", () => {
       squatter.close();
     }
   }, 120_000);
+
+  it.each([
+    [
+      "a Slack bot token without its signing secret",
+      { SLACK_BOT_TOKEN: "xoxb-1-2-3" },
+      "tandem: Slack: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; set SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), or unset SLACK_BOT_TOKEN to run without Slack\n",
+    ],
+    [
+      "a Teams password without its app id",
+      { MicrosoftAppPassword: "secret" },
+      "tandem: Teams: MicrosoftAppPassword is set but MicrosoftAppId is not; set MicrosoftAppId, or unset MicrosoftAppPassword to run without Teams\n",
+    ],
+  ])(
+    "refuses to start with %s: one line, exit 1, no local mode and nothing written",
+    async (_what, vars, line) => {
+      const database = path.join(dir, "half.db");
+      const serve = spawnTandem(["serve"], {
+        cwd: dir,
+        env: baseEnv({ PORT: "0", DATABASE_URL: `file:${database}`, ...vars }),
+      });
+      expect(await serve.exited).toBe(1);
+      expect(serve.stderr()).toBe(line);
+      expect(existsSync(database)).toBe(false);
+    },
+    120_000,
+  );
 });

@@ -72,6 +72,10 @@ describe("createSlack", () => {
     [{ SLACK_SIGNING_SECRET: "x", SLACK_CLIENT_ID: "1.2" }, /set all three of SLACK_CLIENT_ID/],
     [{ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1", ...OAUTH }, /exclude each other/],
     [{ SLACK_SIGNING_SECRET: "x", ...OAUTH }, /TANDEM_ENCRYPTION_KEY: required/],
+    // half a set-up is not "no Slack": it must not quietly become the unauthenticated local mode
+    [{ SLACK_BOT_TOKEN: "xoxb-1" }, /^Slack: SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not; /],
+    [OAUTH, /^Slack: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET are set but SLACK_SIGNING_SECRET is not/],
+    [{ SLACK_CLIENT_SECRET: "s" }, /^Slack: SLACK_CLIENT_SECRET is set but SLACK_SIGNING_SECRET is not/],
   ])("refuses an inconsistent configuration %j", (vars, message) => {
     expect(() => slackFor(vars)).toThrow(message);
   });
