@@ -24,15 +24,14 @@ import { computeSlackSignature } from "../../src/adapters/slack/verify-signature
 import type { AppContext } from "../../src/app/context.ts";
 import { servingKpiDeps } from "../../src/app/kpi.ts";
 import { parseEnv } from "../../src/config/env.ts";
-import type { Window } from "../../src/core/kpi/types.ts";
 import { createLogger } from "../../src/core/logger.ts";
-import type { FactStats } from "../../src/core/ports.ts";
 import { createSurfaces } from "../../src/main/serve.ts";
 import { SERVER_WRITE_WAIT_MS } from "../../src/store/busy.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
 import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
+import { counting } from "../helpers/counting-stats.ts";
 import { slackSignatureHeaders, slashCommandBody } from "../helpers/slack-sign.ts";
 import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
 import { countOption, loadAverage } from "./bench-options.ts";
@@ -321,26 +320,6 @@ async function serveBare(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
   process.once("SIGTERM", () => server.close(() => process.exit(0)));
-}
-
-/** The measures computed from the facts, counted. */
-function counting(stats: FactStats): FactStats & { computed: number } {
-  const counter = {
-    computed: 0,
-    measures: (id: number, window: Window) => {
-      counter.computed++;
-      return stats.measures(id, window);
-    },
-    newRevenue: (id: number, window: Window) => {
-      counter.computed++;
-      return stats.newRevenue?.(id, window) ?? stats.measures(id, window).then((m) => m.newRevenue);
-    },
-    recurring: (id: number, startMs: number, endMs: number) => {
-      counter.computed++;
-      return stats.recurring(id, startMs, endMs);
-    },
-  };
-  return counter;
 }
 
 /** Tandem's server as `tandem serve` wires it, with the bench's clock. */

@@ -11,6 +11,7 @@ import type { FactStats } from "../../../src/core/ports.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { createSqlFactStats } from "../../../src/store/kpi-measures.ts";
 import { type CachedFactStats, cachedFactStats, type MeasureCacheOptions } from "../../../src/store/measure-cache.ts";
+import { counting } from "../../helpers/counting-stats.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
 const DAY = 86_400_000;
@@ -35,26 +36,6 @@ async function addFact(db: Database, workspaceId: number, spec: Spec): Promise<n
     },
   });
   return row.id;
-}
-
-/** The port, counting the computations that reach it. */
-function counting(stats: FactStats): FactStats & { computed: number } {
-  const counter = {
-    computed: 0,
-    measures: (id: number, window: Window) => {
-      counter.computed++;
-      return stats.measures(id, window);
-    },
-    newRevenue: (id: number, window: Window) => {
-      counter.computed++;
-      return stats.newRevenue?.(id, window) ?? stats.measures(id, window).then((m) => m.newRevenue);
-    },
-    recurring: (id: number, startMs: number, endMs: number) => {
-      counter.computed++;
-      return stats.recurring(id, startMs, endMs);
-    },
-  };
-  return counter;
 }
 
 describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
