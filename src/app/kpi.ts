@@ -6,7 +6,7 @@ import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, FactStats, Logger } from "../core/ports.ts";
 import type { Database } from "../store/database.ts";
 import { createSqlFactStats } from "../store/kpi-measures.ts";
-import { createKpiSettingsSource } from "../store/kpi-settings.ts";
+import { keptKpiSettingsSource } from "../store/kpi-settings.ts";
 import { cachedFactStats, type MeasureCacheOptions } from "../store/measure-cache.ts";
 import { createDecisionLog } from "../store/rituals.ts";
 import { yieldingStats } from "../store/yielding-stats.ts";
@@ -27,7 +27,7 @@ function kept(db: Database, computed: FactStats, logger?: Logger, bound: CacheBo
 
 export function kpiDeps(db: Database, clock: Clock, logger?: Logger, bound?: CacheBound): KpiSnapshotDeps {
   const stats = kept(db, createSqlFactStats(db), logger, bound);
-  return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
+  return { stats, settingsSource: keptKpiSettingsSource(db), clock };
 }
 
 /** The digest's: the KPI engine's, and the rituals' decisions with their outcomes. */
@@ -49,5 +49,5 @@ export function servingKpiDeps(
   const { sql = createSqlFactStats(db), ...bound } = options;
   const computed = db.dialect === "sqlite" ? yieldingStats(sql) : sql;
   const stats = kept(db, computed, logger, bound);
-  return { stats, settingsSource: createKpiSettingsSource(db.prisma), clock };
+  return { stats, settingsSource: keptKpiSettingsSource(db), clock };
 }

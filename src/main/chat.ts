@@ -13,7 +13,7 @@ import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import { createAlertRuleStore } from "../store/alert-rules.ts";
 import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import { createKpiAdminStore } from "../store/kpi-admin.ts";
-import { createSourceStore } from "../store/sources.ts";
+import { createSourceStore, keptSourceList } from "../store/sources.ts";
 import type { Messengers } from "./delivery.ts";
 
 export type Chat = {
@@ -46,7 +46,7 @@ export function createChat(
     ...(options.secret ? { secret: options.secret } : {}),
   });
   const sources = createSourceStore(ctx.db);
-  const freshness = freshnessOf(sources, ctx.clock);
+  const freshness = freshnessOf(keptSourceList(ctx.db, sources), ctx.clock);
   const commands = createChatCommands({
     workspace: ctx.workspace,
     logger: ctx.logger,

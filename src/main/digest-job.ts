@@ -13,7 +13,7 @@ import type { ChartRenderer } from "../core/digest/ports.ts";
 import { type DigestRunReport, type RunDueDigestsDeps, runDueDigests } from "../core/digest/run-due-digests.ts";
 import type { Logger } from "../core/ports.ts";
 import { createDigestRunStore, createSubscriptionStore } from "../store/digest-subscriptions.ts";
-import { createSourceStore } from "../store/sources.ts";
+import { createSourceStore, keptSourceList } from "../store/sources.ts";
 
 type DigestContext = Pick<AppContext, "db" | "clock" | "logger" | "env">;
 
@@ -59,7 +59,7 @@ export async function digestRunDeps(ctx: DigestContext, options: DigestJobOption
     clock: ctx.clock,
     logger: ctx.logger,
     worker: options.worker ?? workerName(),
-    freshness: freshnessOf(createSourceStore(ctx.db), ctx.clock),
+    freshness: freshnessOf(keptSourceList(ctx.db, createSourceStore(ctx.db)), ctx.clock),
     catchUpMs: ctx.env.TANDEM_CATCH_UP_HOURS * 60 * 60_000,
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),

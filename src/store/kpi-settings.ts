@@ -27,7 +27,8 @@ import {
 import type { KpiSettingsSource } from "../core/ports.ts";
 import { replaceConfigAlertRules } from "./alert-rules.ts";
 import { recordAudit } from "./audit-log.ts";
-import type { Db } from "./database.ts";
+import type { Database, Db } from "./database.ts";
+import { keptUntilWritten } from "./generations.ts";
 import { minGroupSizeFrom } from "./pulses.ts";
 import { applySources, loadSourceDefinitions } from "./sources.ts";
 
@@ -106,6 +107,11 @@ export async function loadKpiSettings(prisma: Db, workspaceId: number): Promise<
 
 export function createKpiSettingsSource(prisma: Db): KpiSettingsSource {
   return { load: (workspaceId) => loadKpiSettings(prisma, workspaceId) };
+}
+
+/** The settings, read again only after a write to them (by any process: generations.ts). */
+export function keptKpiSettingsSource(db: Database): KpiSettingsSource {
+  return { load: keptUntilWritten(db, "settings", (workspaceId) => loadKpiSettings(db.prisma, workspaceId)) };
 }
 
 /** Chat user ids the config names as admins (besides members with role admin). */

@@ -15,12 +15,18 @@ import {
 } from "../core/sources/ports.ts";
 import type { Database, Db } from "./database.ts";
 import { factTuple, jsonInsertSql, MAX_JSON_BATCH } from "./fact-repository.ts";
+import { keptUntilWritten } from "./generations.ts";
 
 // Keys per DELETE: one JSON parameter each, like the inserts.
 const KEYS_PER_STATEMENT = 5000;
 const TRANSACTION = { maxWait: 30_000, timeout: 10 * 60_000 };
 
 type Tx = Pick<Db, "$executeRawUnsafe" | "$queryRawUnsafe" | "source">;
+
+/** The store's list of a workspace's sources, read again only after a write to them (generations.ts). */
+export function keptSourceList(db: Database, store: Pick<SourceStore, "list">): Pick<SourceStore, "list"> {
+  return { list: keptUntilWritten(db, "sources", (workspaceId) => store.list(workspaceId)) };
+}
 
 export function createSourceStore(db: Database): SourceStore {
   const sql = statements(db.dialect);

@@ -1,0 +1,59 @@
+// What a process read from the database, kept until a write could have changed it.
+// Triggers (the cache_generations migration) bump a workspace's generation of a kind in
+// the writing transaction itself, whichever process or replica writes. A read first
+// reads the generation (one small statement), then reuses what was loaded under the same
+// generation, or loads afresh. The load runs after the generation was read, so it sees
+// every write counted in it: a write committed before a request is in its answer.
+//
+// Bounded: the least recently used workspaces are forgotten first.
+import type { Database } from "./database.ts";
+import { rawQuery } from "./raw-sql.ts";
+
+/** The kinds the triggers count (see the cache_generations migration for their tables). */
+export type GenerationKind = "settings" | "sources";
+
+/** Workspaces whose reads one process keeps, per kind. */
+const DEFAULT_MAX_WORKSPACES = 64;
+
+const GENERATION_SQL = "SELECT generation FROM cache_generations WHERE workspace_id = ? AND kind = ?";
+
+/** The workspace's generation of `kind` ("0" before its first counted write). */
+export function generationReader(db: Database): (workspaceId: number, kind: GenerationKind) => Promise<string> {
+  const query = rawQuery(db);
+  return async (workspaceId, kind) => {
+    const [row] = await query(GENERATION_SQL, [workspaceId, kind]);
+    return row ? String(row.generation) : "0";
+  };
+}
+
+type Kept<T> = { generation: string; value: Promise<T> };
+
+/**
+ * `load`, reused while the workspace's generation of `kind` stays the same. Each caller
+ * gets its own copy, so no caller can change what another is given.
+ */
+export function keptUntilWritten<T>(
+  db: Database,
+  kind: GenerationKind,
+  load: (workspaceId: number) => Promise<T>,
+  maxWorkspaces = DEFAULT_MAX_WORKSPACES,
+): (workspaceId: number) => Promise<T> {
+  const generationOf = generationReader(db);
+  const kept = new Map<number, Kept<T>>();
+  return async (workspaceId) => {
+    const generation = await generationOf(workspaceId, kind);
+    let entry = kept.get(workspaceId);
+    if (entry?.generation === generation) {
+      kept.delete(workspaceId); // most recently used last
+    } else {
+      const fresh: Kept<T> = { generation, value: load(workspaceId) };
+      entry = fresh;
+      fresh.value.catch(() => {
+        if (kept.get(workspaceId) === fresh) kept.delete(workspaceId);
+      });
+    }
+    kept.set(workspaceId, entry);
+    while (kept.size > maxWorkspaces) kept.delete(kept.keys().next().value as number);
+    return structuredClone(await entry.value);
+  };
+}
