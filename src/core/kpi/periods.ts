@@ -38,9 +38,18 @@ function invalid(message: string): AppError {
   return new AppError(ErrorCode.InvalidInput, message);
 }
 
+/** Zones already found valid (a zone's validity does not change while the process runs). */
+const validZones = new Set<string>();
+
 function checkZone(zone: string): void {
+  if (validZones.has(zone)) return;
   if (!DateTime.now().setZone(zone).isValid) throw invalid(`unknown time zone “${zone}”`);
+  validZones.add(zone);
 }
+
+/** Shifted periods already computed (every answer shifts the same few); forgotten past the bound. */
+const shifted = new Map<string, Period>();
+const MAX_SHIFTED = 4_096;
 
 function periodFrom(grain: Grain, localStart: DateTime): Period {
   // startOf again: a zone whose midnight does not exist on that date starts the day at
@@ -79,8 +88,15 @@ export function periodOf(grain: Grain, instantMs: number, zone: string): Period 
 
 /** The period `n` periods of the same grain after `p` (before, for negative `n`). */
 export function shiftPeriod(p: Period, n: number): Period {
-  const start = DateTime.fromMillis(p.startMs, { zone: p.zone });
-  return periodFrom(p.grain, start.plus({ [PLURAL[p.grain]]: n }));
+  const key = `${p.grain} ${p.zone} ${p.startMs} ${n}`;
+  let result = shifted.get(key);
+  if (!result) {
+    const start = DateTime.fromMillis(p.startMs, { zone: p.zone });
+    result = periodFrom(p.grain, start.plus({ [PLURAL[p.grain]]: n }));
+    if (shifted.size >= MAX_SHIFTED) shifted.clear();
+    shifted.set(key, result);
+  }
+  return { ...result };
 }
 
 export function previousPeriod(p: Period): Period {
