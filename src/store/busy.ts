@@ -7,6 +7,8 @@
 // answer in chat, exit code 75 in the CLI. PostgreSQL gets the same bound as its
 // lock_timeout (see database.ts), and its lock errors become the same AppError.
 // Reads never need the write lock (WAL), so they never wait here.
+
+import { setTimeout as delay } from "node:timers/promises";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import pRetry from "p-retry";
 import { AppError, ErrorCode } from "../core/errors.ts";
@@ -65,7 +67,17 @@ export type WaitOptions = {
  * (10 ms doubling to 250 ms, jittered), for at most `waitMs`; then throws databaseBusy().
  */
 export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, options: WaitOptions): Promise<T> {
-  let waiting = false;
+  // Almost every attempt finds no lock: it runs without the retry machinery's cost.
+  const startedMs = Date.now();
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isBusyError(error)) throw error;
+    if (Date.now() - startedMs >= options.waitMs)
+      throw error instanceof AppError ? error : databaseBusy(options.busyMessage);
+  }
+  options.onWait?.();
+  await delay(10);
   try {
     return await pRetry(attempt, {
       retries: Number.POSITIVE_INFINITY,
@@ -73,14 +85,8 @@ export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, options: 
       factor: 2,
       maxTimeout: 250,
       randomize: true,
-      maxRetryTime: options.waitMs,
+      maxRetryTime: Math.max(0, options.waitMs - (Date.now() - startedMs)),
       shouldRetry: ({ error }) => isBusyError(error),
-      onFailedAttempt: ({ error }) => {
-        if (!waiting && isBusyError(error)) {
-          waiting = true;
-          options.onWait?.();
-        }
-      },
     });
   } catch (error) {
     if (isBusyError(error)) throw error instanceof AppError ? error : databaseBusy(options.busyMessage);
