@@ -106,13 +106,20 @@ const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
  * every transaction takes the write lock first (BEGIN IMMEDIATE, tried again later while
  * another process holds it), so that no statement inside it can meet a lock half-way.
  */
-export function patientSqliteAdapter(factory: Factory, options: { waitMs: number }): Factory {
+export function patientSqliteAdapter(
+  factory: Factory,
+  options: {
+    waitMs: number /** given the better-sqlite3 connection once it is open */;
+    onConnect?: (client: unknown) => void;
+  },
+): Factory {
   const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, { waitMs: options.waitMs });
   const patient = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     async connect(): Promise<Adapter> {
       const inner = await factory.connect();
+      options.onConnect?.((inner as unknown as { client: unknown }).client);
       return new Proxy(inner, {
         get(target, property, receiver) {
           if (property === "queryRaw") return (query: Query) => retry(() => target.queryRaw(query));

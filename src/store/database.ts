@@ -5,12 +5,14 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Database as SqliteConnection } from "better-sqlite3";
 import { AppError } from "../core/errors.ts";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.ts";
 import { databaseBusy, isBusyError, patientSqliteAdapter, SQLITE_BUSY_TIMEOUT_MS } from "./busy.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 
 export type Db = SqliteClient;
+export type { SqliteConnection };
 export type Dialect = "sqlite" | "postgres";
 
 export type Database = {
@@ -18,6 +20,11 @@ export type Database = {
   dialect: Dialect;
   url: string;
   migrations: MigrationReport;
+  /**
+   * SQLite: the client's own better-sqlite3 connection (null before its first query), for
+   * the few hot reads that cannot afford Prisma's per-query cost (generations.ts).
+   */
+  sqliteConnection?: () => SqliteConnection | null;
   close(): Promise<void>;
 };
 
@@ -72,9 +79,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const file = sqlitePath(url);
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     if (options.migrate !== false) migrations = await applyMigrations(url, undefined, { writeWaitMs });
+    let connection: SqliteConnection | null = null;
     const adapter = patientSqliteAdapter(
       new PrismaBetterSQLite3({ url: `file:${file}` }, { timestampFormat: "unixepoch-ms" }),
-      { waitMs: writeWaitMs },
+      { waitMs: writeWaitMs, onConnect: (client) => (connection = client as SqliteConnection) },
     );
     const prisma = busyAsUnavailable(new SqliteClient({ adapter, transactionOptions }));
     // WAL lets readers (the KPI engine) run while an import writes. A short busy_timeout:
@@ -85,7 +93,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     // 64 MB of page cache (the default is 2 MB): the KPI aggregates re-read the same
     // index pages window after window.
     await prisma.$executeRawUnsafe("PRAGMA cache_size = -65536");
-    return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
+    return { prisma, dialect, url, migrations, sqliteConnection: () => connection, close: () => prisma.$disconnect() };
   }
   if (options.migrate !== false) migrations = await applyMigrations(url, undefined, { writeWaitMs });
   // Loaded only for PostgreSQL: a SQLite deployment (and every CLI call on it) does
