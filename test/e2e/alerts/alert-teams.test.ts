@@ -9,13 +9,14 @@ import { createAlertServices } from "../../../src/main/alert-job.ts";
 import { DIALECTS } from "../../helpers/databases.ts";
 import {
   ANA,
-  BOT,
   CARD_TYPE,
   type Card,
   CHANNEL,
+  type Conversation,
   cardOf,
   cardProblems,
   cardText,
+  clickCard,
   GROUP,
   NOW,
   startTeamsTestServer,
@@ -24,7 +25,6 @@ import {
 
 const CHANNEL_ID = "19:general@thread.tacv2";
 const CHANNEL_PATH = `/v3/conversations/${encodeURIComponent(CHANNEL_ID)}/activities`;
-type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
 /** The card's Action.Execute buttons, in order. */
 function executeActions(card: Card): { title: string; verb: string }[] {
@@ -54,28 +54,8 @@ describe.each(DIALECTS)("an alert in Teams (%s)", (dialect) => {
   const updates = () =>
     server.connector.calls.filter((call) => call.method === "PUT" && call.path === `${CHANNEL_PATH}/${alertActivity}`);
 
-  async function press(
-    verb: string,
-    data: Record<string, unknown>,
-    conversation = { ...CHANNEL, id: `${CHANNEL_ID};messageid=${alertActivity}` },
-    from = ANA,
-  ): Promise<InvokeAnswer> {
-    const response = await server.post({
-      type: "invoke",
-      name: "adaptiveCard/action",
-      id: `invoke-${Math.random().toString(36).slice(2)}`,
-      channelId: "msteams",
-      serviceUrl: server.connector.url,
-      from,
-      conversation,
-      recipient: BOT,
-      replyToId: alertActivity,
-      value: { action: { type: "Action.Execute", id: "a1", verb, data }, trigger: "manual" },
-      channelData: { tenant: { id: "tenant-1" } },
-    });
-    expect(response.status).toBe(200);
-    return JSON.parse(response.text) as InvokeAnswer;
-  }
+  const press = (verb: string, data: Record<string, unknown>, conversation?: Conversation, from = ANA) =>
+    clickCard(server, { verb, data, messageId: alertActivity, from, conversation });
 
   it("fires once from a rule typed in the channel, with Action.Execute buttons", async () => {
     const answer = cardText(await server.ask("kpi alert cac above 5000 last month", { conversation: CHANNEL }));

@@ -13,6 +13,8 @@ import {
   cardOf,
   cardProblems,
   cardText,
+  clickCard,
+  type InvokeAnswer,
   startTeamsTestServer,
   type TeamsTestServer,
 } from "./teams-server.ts";
@@ -26,31 +28,15 @@ const PEOPLE = {
   dan: { id: "29:user-dan", name: "Dan", aadObjectId: "aad-dan" },
 };
 type Person = keyof typeof PEOPLE;
-type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
 describe.each(DIALECTS)("Pulses in Teams (%s)", (dialect) => {
   let server: TeamsTestServer;
   let actions: PulseCardActions;
   const invokeCards: Card[] = [];
-  let nextInvoke = 1;
 
   /** A click on an Action.Execute button of the message `messageId`, as Teams sends it. */
   async function click(who: Person, verb: string, data: Record<string, unknown>, messageId: string) {
-    const response = await server.post({
-      type: "invoke",
-      name: "adaptiveCard/action",
-      id: `invoke-${nextInvoke++}`,
-      channelId: "msteams",
-      serviceUrl: server.connector.url,
-      from: PEOPLE[who],
-      conversation: { ...CHANNEL, id: `${CHANNEL_ID};messageid=${messageId}` },
-      recipient: BOT,
-      replyToId: messageId,
-      value: { action: { type: "Action.Execute", id: "a1", verb, data }, trigger: "manual" },
-      channelData: { tenant: { id: "tenant-1" } },
-    });
-    expect(response.status).toBe(200);
-    const answer = JSON.parse(response.text) as InvokeAnswer;
+    const answer = await clickCard(server, { verb, data, messageId, from: PEOPLE[who] });
     if (answer.type === CARD_TYPE) invokeCards.push(answer.value as Card);
     return answer;
   }

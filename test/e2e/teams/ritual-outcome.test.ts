@@ -13,12 +13,13 @@ import { adaptiveCardProblems } from "../../unit/render/adaptive-card-validator.
 import { seedRecoveringRate, twoSchedulers } from "../outcome-fixture.ts";
 import {
   ANA,
-  BOT,
   CARD_TYPE,
   type Card,
   CHANNEL,
   cardOf,
   cardText,
+  clickCard,
+  type InvokeAnswer,
   NOW,
   startTeamsTestServer,
   type TeamsTestServer,
@@ -29,8 +30,6 @@ const THREAD = "1700000000555";
 const THREAD_PATH = `/v3/conversations/${encodeURIComponent(`${CHANNEL_ID};messageid=${THREAD}`)}/activities`;
 // The workspace is in UTC: the check on 29 October runs at its midnight.
 const CHECK_AT = new Date("2026-10-29T00:00:00Z");
-
-type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
 describe.each(DIALECTS)("a decision's outcome in Teams (%s)", (dialect) => {
   let server: TeamsTestServer;
@@ -47,23 +46,14 @@ describe.each(DIALECTS)("a decision's outcome in Teams (%s)", (dialect) => {
   });
   afterAll(async () => server?.stop());
 
-  async function click(verb: string, data: Record<string, unknown>): Promise<InvokeAnswer> {
-    const response = await server.post({
-      type: "invoke",
-      name: "adaptiveCard/action",
-      id: `invoke-${verb}-${Object.keys(data).join("-")}`,
-      channelId: "msteams",
-      serviceUrl: server.connector.url,
+  const click = (verb: string, data: Record<string, unknown>): Promise<InvokeAnswer> =>
+    clickCard(server, {
+      verb,
+      data,
+      messageId: THREAD,
       from: ANA,
-      conversation: { ...CHANNEL, id: `${CHANNEL_ID};messageid=${THREAD}` },
-      recipient: BOT,
-      replyToId: THREAD,
-      value: { action: { type: "Action.Execute", id: "a1", verb, data }, trigger: "manual" },
-      channelData: { tenant: { id: "tenant-1" } },
+      id: `invoke-${verb}-${Object.keys(data).join("-")}`,
     });
-    expect(response.status).toBe(200);
-    return JSON.parse(response.text) as InvokeAnswer;
-  }
 
   const threadCards = () =>
     server.connector.calls.filter((call) => call.path === THREAD_PATH).map((call) => cardOf(call.body));

@@ -238,3 +238,39 @@ export function cardProblems(card: Card): string[] {
   if (card.version !== "1.5") problems.push(`version ${card.version}`);
   return problems;
 }
+
+/** What Teams gets back for an `adaptiveCard/action` invoke: a card, a message or an error. */
+export type InvokeAnswer = { statusCode: number; type: string; value: unknown };
+
+export type CardClick = {
+  verb: string;
+  data: Record<string, unknown>;
+  /** the message whose button was pressed (its thread in the channel) */
+  messageId: string;
+  from: Account;
+  /** by default the channel's thread of `messageId` (`;messageid=`), as Teams sends it */
+  conversation?: Conversation;
+  id?: string;
+};
+
+let clicks = 0;
+
+/** A press of an Action.Execute button, as Teams sends it; the HTTP answer must be 200. */
+export async function clickCard(server: TeamsTestServer, click: CardClick): Promise<InvokeAnswer> {
+  const thread = { ...CHANNEL, id: `${CHANNEL.id.split(";")[0]};messageid=${click.messageId}` };
+  const response = await server.post({
+    type: "invoke",
+    name: "adaptiveCard/action",
+    id: click.id ?? `invoke-${++clicks}`,
+    channelId: "msteams",
+    serviceUrl: server.connector.url,
+    from: click.from,
+    conversation: click.conversation ?? thread,
+    recipient: BOT,
+    replyToId: click.messageId,
+    value: { action: { type: "Action.Execute", id: "a1", verb: click.verb, data: click.data }, trigger: "manual" },
+    channelData: { tenant: { id: "tenant-1" } },
+  });
+  if (response.status !== 200) throw new Error(`invoke ${click.verb} answered ${response.status}: ${response.text}`);
+  return JSON.parse(response.text) as InvokeAnswer;
+}
