@@ -105,6 +105,38 @@ describe.each(DIALECTS)("reads kept until written, on %s", (dialect) => {
     expect((await stats.measures(id, JAN)).newRevenue).toBe(250);
   });
 
+  it.runIf(dialect === "postgres")(
+    "lets a writer of a workspace through while another transaction of it is still writing (bumps at commit)",
+    async () => {
+      const id = await workspace();
+      const [a, b] = await Promise.all(
+        ["a", "b"].map((name) =>
+          test.db.prisma.source.create({ data: { workspaceId: id, name, kind: "http", everyMs: 60_000 } }),
+        ),
+      );
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let updated = () => {};
+      const inFlight = new Promise<void>((resolve) => {
+        updated = resolve;
+      });
+      const long = test.db.prisma.$transaction(async (tx) => {
+        await tx.source.update({ where: { id: a.id }, data: { cursor: "page-1" } });
+        updated();
+        await gate;
+      });
+      await inFlight;
+      await other.prisma.source.update({ where: { id: b.id }, data: { cursor: "page-1" } });
+      const list = keptSourceList(other, createSourceStore(other));
+      expect((await list.list(id)).map((s) => s.cursor)).toEqual([null, "page-1"]);
+      release();
+      await long;
+      expect((await list.list(id)).map((s) => s.cursor)).toEqual(["page-1", "page-1"]);
+    },
+  );
+
   it("keeps a write in one workspace from reloading another, and forgets the least recently used", async () => {
     const [a, b, c] = [await workspace(), await workspace(), await workspace()];
     const kept = keptSettings(2);

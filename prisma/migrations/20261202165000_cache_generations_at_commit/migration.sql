@@ -1,0 +1,2 @@
+-- Nothing changes on SQLite: one writer at a time, so its generation triggers
+-- (20261202162914_cache_generations) never make one writer wait for another.
