@@ -109,11 +109,9 @@ describe.each(DIALECTS)("reads kept until written, on %s", (dialect) => {
     "lets a writer of a workspace through while another transaction of it is still writing (bumps at commit)",
     async () => {
       const id = await workspace();
-      const [a, b] = await Promise.all(
-        ["a", "b"].map((name) =>
-          test.db.prisma.source.create({ data: { workspaceId: id, name, kind: "http", everyMs: 60_000 } }),
-        ),
-      );
+      const source = (name: string) =>
+        test.db.prisma.source.create({ data: { workspaceId: id, name, kind: "http", everyMs: 60_000 } });
+      const [a, b] = [await source("a"), await source("b")];
       let release = () => {};
       const gate = new Promise<void>((resolve) => {
         release = resolve;
