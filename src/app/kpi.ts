@@ -1,6 +1,7 @@
 // Wiring of the KPI use case to the store: SQL measures, kept in the database's measure
 // cache, and the workspace's settings.
 import type { Env } from "../config/env.ts";
+import type { BlockingSignal } from "../core/blocking-signal.ts";
 import type { DigestDeps } from "../core/digest/build-digest.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, FactStats, Logger } from "../core/ports.ts";
@@ -37,17 +38,22 @@ export function digestDeps(kpi: KpiSnapshotDeps, db: Database): DigestDeps {
 
 /**
  * For the server, where requests wait on each other: on SQLite every aggregate runs after
- * a turn of the event loop, so a long answer never keeps another request from being read.
+ * a turn of the event loop, so a long answer never keeps another request from being read,
+ * and after `blocking` was warned, so a command owing its acknowledgement sends it first.
  * The cache's look-ups are not queued behind them: a cached answer needs no aggregate.
  */
 export function servingKpiDeps(
   db: Database,
   clock: Clock,
   logger?: Logger,
-  options: CacheBound & { /** benches: the measures computed from the facts (default: SQL) */ sql?: FactStats } = {},
+  options: CacheBound & {
+    /** benches: the measures computed from the facts (default: SQL) */
+    sql?: FactStats;
+    blocking?: BlockingSignal;
+  } = {},
 ): KpiSnapshotDeps {
-  const { sql = createSqlFactStats(db), ...bound } = options;
-  const computed = db.dialect === "sqlite" ? yieldingStats(sql) : sql;
+  const { sql = createSqlFactStats(db), blocking, ...bound } = options;
+  const computed = db.dialect === "sqlite" ? yieldingStats(sql, blocking) : sql;
   const stats = kept(db, computed, logger, bound);
   return { stats, settingsSource: keptKpiSettingsSource(db), clock };
 }

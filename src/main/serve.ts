@@ -30,6 +30,7 @@ import { isDatabaseEmpty, loadDemo } from "../app/load-demo.ts";
 import { openRituals, pulseJob } from "../app/pulse.ts";
 import { loadEnv } from "../config/env.ts";
 import type { KpiAdminStore } from "../core/admin/ports.ts";
+import { type BlockingSignal, createBlockingSignal } from "../core/blocking-signal.ts";
 import { routeMessenger } from "../core/delivery/route-messenger.ts";
 import { isAppError } from "../core/errors.ts";
 import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
@@ -91,11 +92,14 @@ export function createSurfaces(
     slackAckBudgetMs?: number;
     /** who Teams lets in; by default decided from the environment and the address bound */
     teamsAccess?: TeamsAccess;
-    /** benches: the KPI engine's store (default: servingKpiDeps) */
+    /** benches: the KPI engine's store (default: servingKpiDeps), and the signal it warns before blocking */
     kpi?: KpiSnapshotDeps;
+    blocking?: BlockingSignal;
   } = {},
 ): Surfaces {
   const { metrics } = options;
+  // Slack hears it only when the KPI store it answers from warns it
+  const blocking = options.kpi ? options.blocking : (options.blocking ?? createBlockingSignal());
   const teamsBot = createTeamsBot(ctx.env, ctx.logger);
   const messengers = platformMessengers(
     ctx,
@@ -108,7 +112,7 @@ export function createSurfaces(
   );
   const chat = createChat(ctx, {
     messengers,
-    kpi: options.kpi ?? servingKpiDeps(ctx.db, ctx.clock, ctx.logger, cacheBound(ctx.env)),
+    kpi: options.kpi ?? servingKpiDeps(ctx.db, ctx.clock, ctx.logger, { ...cacheBound(ctx.env), blocking }),
     ...(options.admin ? { admin: options.admin } : {}),
     ...(options.secret ? { secret: options.secret } : {}),
   });
@@ -130,6 +134,7 @@ export function createSurfaces(
     register: [pulseRegistration(chat.pulses), (app, env) => registerAlertActions(app, env, alertActions)],
     ...(metrics ? { metrics } : {}),
     ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
+    ...(blocking ? { blocking } : {}),
   });
   const alerts = createAlertServices(ctx, {
     messenger: routeMessenger(messengers),

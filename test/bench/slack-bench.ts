@@ -24,6 +24,7 @@ import { computeSlackSignature } from "../../src/adapters/slack/verify-signature
 import type { AppContext } from "../../src/app/context.ts";
 import { servingKpiDeps } from "../../src/app/kpi.ts";
 import { parseEnv } from "../../src/config/env.ts";
+import { createBlockingSignal } from "../../src/core/blocking-signal.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { createSurfaces } from "../../src/main/serve.ts";
 import { SERVER_WRITE_WAIT_MS } from "../../src/store/busy.ts";
@@ -337,8 +338,9 @@ async function serveTandem(dialect: string, url: string, apiUrl: string): Promis
   const clock = { now: () => new Date(NOW_MS) };
   const ctx: AppContext = { env, db, workspace, clock, logger, close: () => db.close() };
   const sql = counting(createSqlFactStats(db));
-  const kpi = servingKpiDeps(db, clock, logger, { sql });
-  const { slack } = createSurfaces(ctx, { secret: Buffer.alloc(32, 1), kpi });
+  const blocking = createBlockingSignal();
+  const kpi = servingKpiDeps(db, clock, logger, { sql, blocking });
+  const { slack } = createSurfaces(ctx, { secret: Buffer.alloc(32, 1), kpi, blocking });
   if (!slack) throw new Error("Slack did not start");
   const settled = (kpi.stats as { settled?: () => Promise<void> }).settled ?? (async () => {});
   const report = async (): Promise<ServerReport> => {

@@ -1,6 +1,8 @@
 // Slack allows 3 s to acknowledge a command. Most answers are ready well before
 // that and go out in the acknowledgement itself (one round trip, nothing to lose);
-// a slower one is acknowledged empty at the budget and follows through response_url.
+// a slower one is acknowledged empty at the budget, or the moment the event loop is about
+// to block on an aggregate (SQLite), and follows through response_url.
+import type { BlockingSignal } from "../../core/blocking-signal.ts";
 import type { Message } from "../../core/messages/model.ts";
 import { toSlack } from "../../render/slack/render.ts";
 
@@ -23,6 +25,8 @@ export async function ackWithinBudget(options: {
   ack(reply?: Reply): Promise<void>;
   /** absent when the request carried no response_url: then the answer must ride in the ack */
   respond?: (reply: Reply) => Promise<unknown>;
+  /** warned before blocking work starts: the acknowledgement cannot wait for it */
+  blocking?: BlockingSignal | undefined;
 }): Promise<"in-ack" | "via-respond"> {
   if (!options.respond) {
     await options.ack(await options.work());
@@ -32,11 +36,14 @@ export async function ackWithinBudget(options: {
     const work = options.work();
     const late = Symbol("late");
     let timer: NodeJS.Timeout | undefined;
+    let stopListening = () => {};
     const budget = new Promise<typeof late>((resolve) => {
       timer = setTimeout(() => resolve(late), options.budgetMs);
+      if (options.blocking) stopListening = options.blocking.listen(() => resolve(late));
     });
     const first = await Promise.race([work, budget]);
     clearTimeout(timer);
+    stopListening();
     if (first !== late) {
       await options.ack(first);
       return "in-ack";

@@ -5,6 +5,7 @@ import { App, type Authorize, webApi } from "@slack/bolt";
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
 import type { AppContext } from "../../app/context.ts";
 import type { Env } from "../../config/env.ts";
+import type { BlockingSignal } from "../../core/blocking-signal.ts";
 import { createSecretBox } from "../../core/crypto/secret-box.ts";
 import { describeError } from "../../core/describe-error.ts";
 import { AppError, ErrorCode } from "../../core/errors.ts";
@@ -33,8 +34,13 @@ export type SlackDeps = {
    * buttons (registerPulseCommand, registerPulseActions with the PulseServices)
    */
   register?: ((app: App, env: SlackEnv) => void)[];
-  /** compute budget before a command is acknowledged empty (default: 0 on SQLite, 2 s on PostgreSQL) */
+  /**
+   * compute budget before a command is acknowledged empty (default 2 s; 0 on SQLite
+   * without `blocking`, where nothing could interrupt a long aggregate)
+   */
   ackBudgetMs?: number;
+  /** SQLite: warned before an aggregate blocks the event loop (servingKpiDeps' signal) */
+  blocking?: BlockingSignal;
 };
 
 export type SlackAdapter = {
@@ -130,10 +136,12 @@ export function createSlack(ctx: AppContext, deps: SlackDeps): SlackAdapter | nu
     chat: deps.chat,
     metrics: deps.metrics,
     // better-sqlite3 runs each query synchronously: no timer fires while one runs, and on a
-    // million facts one can take longer than Slack's 3 s. So on SQLite every command is
-    // acknowledged before any query and answered through response_url. PostgreSQL leaves
-    // the event loop free: answers ready within 2 s ride in the acknowledgement itself.
-    ackBudgetMs: deps.ackBudgetMs ?? (ctx.db.dialect === "postgres" ? 2_000 : 0),
+    // million facts one can take longer than Slack's 3 s. So on SQLite a command is
+    // acknowledged empty the moment an aggregate is about to run (`blocking`) and answered
+    // through response_url; one answered from kept numbers rides in the acknowledgement,
+    // as every answer ready within 2 s does on PostgreSQL, which leaves the event loop free.
+    ackBudgetMs: deps.ackBudgetMs ?? (ctx.db.dialect === "postgres" || deps.blocking ? 2_000 : 0),
+    ...(deps.blocking ? { blocking: deps.blocking } : {}),
   };
 
   const receiver = socket ? undefined : new RouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? "", logger });

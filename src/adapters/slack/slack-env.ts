@@ -1,6 +1,7 @@
 // What the Slack listeners share: the store, the chat layer every surface answers
 // through, the log and the metrics. Built once in slack-app.ts.
 import type { ChatCommands } from "../../app/chat/chat-commands.ts";
+import type { BlockingSignal } from "../../core/blocking-signal.ts";
 import type { KpiSnapshotDeps } from "../../core/kpi/get-kpi-snapshot.ts";
 import type { Clock, Logger } from "../../core/ports.ts";
 import type { Db } from "../../store/database.ts";
@@ -17,4 +18,6 @@ export type SlackEnv = {
   metrics?: HttpMetrics;
   /** how long a command may compute before it is acknowledged empty and answered through response_url */
   ackBudgetMs: number;
+  /** warned before the event loop blocks on an aggregate: a command still owing its acknowledgement sends it empty */
+  blocking?: BlockingSignal;
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createBlockingSignal } from "../../../src/core/blocking-signal.ts";
 import type { FactStats } from "../../../src/core/ports.ts";
 import { yieldingStats } from "../../../src/store/yielding-stats.ts";
 
@@ -40,5 +41,26 @@ describe("SQLite aggregates for Slack", () => {
     const stats = yieldingStats(inner);
     await Promise.all([stats.measures(1, { startMs: 0, endMs: 1 }), stats.measures(2, { startMs: 0, endMs: 1 })]);
     expect(events).toEqual(["query 1", "i/o", "query 2"]);
+  });
+
+  it("warns whoever listens before a query blocks, and gives them a turn to act first", async () => {
+    const events: string[] = [];
+    const blocking = createBlockingSignal();
+    const inner: FactStats = {
+      measures: async () => {
+        events.push("query");
+        return {} as Awaited<ReturnType<FactStats["measures"]>>;
+      },
+      recurring: async () => ({ mrrAtEnd: 0, activeAtStart: 0, activeAtEnd: 0, retained: 0 }),
+    };
+    const stop = blocking.listen(() => {
+      events.push("warned");
+      setImmediate(() => events.push("acted"));
+    });
+    const stats = yieldingStats(inner, blocking);
+    await stats.measures(1, { startMs: 0, endMs: 1 });
+    stop();
+    await stats.measures(1, { startMs: 0, endMs: 1 });
+    expect(events).toEqual(["warned", "acted", "query", "query"]);
   });
 });

@@ -49,6 +49,7 @@ export function registerKpiCommand(app: App, env: SlackEnv): void {
     await ackWithinBudget({
       work,
       budgetMs: env.ackBudgetMs,
+      blocking: env.blocking,
       ack,
       respond: command.response_url ? respond : undefined,
     });

@@ -45,7 +45,7 @@ export function registerPulseCommand(app: App, env: SlackEnv, services: PulseSer
         (message) => renderForSlack(env, message, where),
         (error) => renderForSlack(env, errorAnswer(error, env.logger, where), where),
       );
-    await ackWithinBudget({ work, budgetMs: env.ackBudgetMs, ack, respond });
+    await ackWithinBudget({ work, budgetMs: env.ackBudgetMs, ack, respond, blocking: env.blocking });
   });
 
   app.view(PULSE_FORM_CALLBACK, async ({ ack, view, body, client, context }) => {
