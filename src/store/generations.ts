@@ -6,10 +6,8 @@
 // every write counted in it: a write committed before a request is in its answer.
 //
 // Bounded: the least recently used workspaces are forgotten first.
-import type { Statement } from "better-sqlite3";
-import { isBusyError } from "./busy.ts";
-import type { Database, SqliteConnection } from "./database.ts";
-import { rawQuery } from "./raw-sql.ts";
+import type { Database } from "./database.ts";
+import { hotRead } from "./hot-read.ts";
 
 /** The kinds the triggers count (see the cache_generations migration for their tables). */
 export type GenerationKind = "settings" | "sources";
@@ -21,27 +19,9 @@ const GENERATION_SQL = "SELECT generation FROM cache_generations WHERE workspace
 
 /** The workspace's generation of `kind` ("0" before its first counted write). */
 export function generationReader(db: Database): (workspaceId: number, kind: GenerationKind) => Promise<string> {
-  const query = rawQuery(db);
-  let prepared: { connection: SqliteConnection; statement: Statement } | null = null;
-  /** SQLite: the statement prepared once on the client's own connection, run synchronously. */
-  const direct = (): Statement | null => {
-    const connection = db.sqliteConnection?.() ?? null;
-    if (connection === null || !connection.open) return null;
-    if (prepared?.connection !== connection) {
-      prepared = { connection, statement: connection.prepare(GENERATION_SQL).pluck().safeIntegers() };
-    }
-    return prepared.statement;
-  };
+  const read = hotRead(db, GENERATION_SQL);
   return async (workspaceId, kind) => {
-    const statement = direct();
-    if (statement) {
-      try {
-        return String(statement.get(workspaceId, kind) ?? 0);
-      } catch (error) {
-        if (!isBusyError(error)) throw error; // busy: the patient path below waits for it
-      }
-    }
-    const [row] = await query(GENERATION_SQL, [workspaceId, kind]);
+    const [row] = await read([workspaceId, kind]);
     return row ? String(row.generation) : "0";
   };
 }

@@ -18,6 +18,10 @@
 //    empty log and an unchanged epoch.
 // Either way a write committed before a request's look-up is in every number it answers.
 //
+// What a process read or computed is also kept in its memory (kept-measures.ts) while
+// the workspace's epoch stays the same: a request whose numbers are all kept reads only
+// the epoch (and on PostgreSQL whether the log waits), one small statement.
+//
 // Calls made in the same turn of the event loop share one lookup; fills are written in
 // the background, one at a time, and dropped when the database is busy or too many
 // wait: a request never waits for a write.
@@ -35,6 +39,8 @@ import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
 import type { Database } from "./database.ts";
+import { hotRead } from "./hot-read.ts";
+import { type KeptValues, keptMeasures } from "./kept-measures.ts";
 import { rawExecute, rawQuery, rawStatement } from "./raw-sql.ts";
 
 type Measure = "measures" | "new_revenue" | "recurring";
@@ -82,6 +88,14 @@ SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cach
   const params = [workspaceId, ...keys.flatMap((key) => [key.measure, key.startMs, key.endMs]), workspaceId];
   return [sql, dialect === "postgres" ? [...params, workspaceId] : params];
 }
+
+/** The workspace's epoch, and whether writes wait in the log (PostgreSQL): then nothing kept may be used. */
+const EPOCH_SQL = {
+  sqlite: "SELECT COALESCE(SUM(epoch), 0) AS epoch, 0 AS pending FROM measure_cache_epochs WHERE workspace_id = ?",
+  postgres: `SELECT CAST(COALESCE(SUM(epoch), 0) AS BIGINT) AS epoch,
+  (SELECT COUNT(*) FROM (SELECT 1 FROM measure_cache_log WHERE workspace_id = ? LIMIT 1) AS log) AS pending
+FROM measure_cache_epochs WHERE workspace_id = ?`,
+};
 
 type Fill = { workspaceId: number; key: Key; value: string; epoch: string; usedMs: number; maxRows: number };
 type Statement = [string, unknown[]];
@@ -146,6 +160,15 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
   const maxRows = options.maxRows ?? DEFAULT_MEASURE_CACHE_ROWS;
   const now = options.now ?? Date.now;
   const waiting = new Map<number, Ask[]>();
+  const memory = keptMeasures();
+  const readEpoch = hotRead(db, EPOCH_SQL[db.dialect]);
+  /** What this process keeps for the workspace as of now; null while writes wait to be applied. */
+  const keptNow = async (workspaceId: number): Promise<{ epoch: string; values: KeptValues } | null> => {
+    const [row] = await readEpoch(db.dialect === "postgres" ? [workspaceId, workspaceId] : [workspaceId]);
+    if (!row || Number(row.pending) > 0) return null;
+    const epoch = String(row.epoch);
+    return { epoch, values: memory.at(workspaceId, epoch) };
+  };
   /** when this process last stamped each row it read (workspace:key → ms) */
   const touched = new Map<string, number>();
   let writes: Promise<void> = Promise.resolve();
@@ -212,15 +235,32 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
   const answer = async (workspaceId: number, asks: Ask[]): Promise<void> => {
     const byKey = new Map<string, Ask[]>();
     for (const ask of asks) byKey.set(keyText(ask), [...(byKey.get(keyText(ask)) ?? []), ask]);
-    const keys = [...byKey.values()].map((group) => group[0] as Ask);
+    const asked = [...byKey.values()].map((group) => group[0] as Ask);
     let found: Found;
+    let kept: Awaited<ReturnType<typeof keptNow>>;
+    let keys: Ask[];
     try {
+      kept = await keptNow(workspaceId);
+      keys = asked.filter((key) => {
+        if (!kept?.values.has(keyText(key))) return true;
+        for (const ask of byKey.get(keyText(key)) ?? []) ask.resolve(kept.values.get(keyText(key)));
+        return false;
+      });
+      touch(
+        workspaceId,
+        asked.filter((key) => !keys.includes(key)),
+      );
+      if (keys.length === 0) return;
       found = await lookup(workspaceId, keys);
     } catch (error) {
       for (const ask of asks) ask.reject(error);
       return;
     }
     const { hits, epoch } = found;
+    /** Kept in memory too, under the epoch the look-up read (null: a writer was in flight). */
+    const keep = (key: Ask, value: unknown) => {
+      if (epoch !== null) memory.at(workspaceId, epoch).keep(keyText(key), value);
+    };
     touch(
       workspaceId,
       keys.filter((key) => hits.has(keyText(key))),
@@ -229,11 +269,14 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
       const group = byKey.get(keyText(key)) ?? [];
       const hit = hits.get(keyText(key));
       if (hit !== undefined) {
-        for (const ask of group) ask.resolve(JSON.parse(hit));
+        const value: unknown = JSON.parse(hit);
+        keep(key, value);
+        for (const ask of group) ask.resolve(structuredClone(value));
         continue;
       }
       key.compute().then(
         (value) => {
+          keep(key, value);
           for (const ask of group) ask.resolve(value);
           if (epoch === null) return;
           touched.set(`${workspaceId}:${keyText(key)}`, now());

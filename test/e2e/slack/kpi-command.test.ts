@@ -168,7 +168,7 @@ describe.each([
     if (budget > 0) {
       // computed once first: on SQLite a command that must compute is acknowledged before it blocks
       await server.kpi("new_revenue 2026-09");
-      await (server.slack.env.kpi.stats as { settled(): Promise<void> }).settled();
+      await (server.slack.env.kpi.stats as unknown as { settled(): Promise<void> }).settled();
     }
     server.fake.reset();
     const answer = await server.kpi("new_revenue 2026-09");
@@ -192,7 +192,7 @@ describe("/kpi on SQLite as `tandem serve` wires it", () => {
     const cold = await server.kpi("new_revenue 2026-09");
     expect(answerText(cold)).toContain("157,500");
     expect(server.fake.responses.length).toBe(1);
-    await (server.slack.env.kpi.stats as { settled(): Promise<void> }).settled();
+    await (server.slack.env.kpi.stats as unknown as { settled(): Promise<void> }).settled();
     const warm = await server.kpi("new_revenue 2026-09");
     expect(answerText(warm)).toContain("157,500");
     expect(server.fake.responses.length).toBe(1);

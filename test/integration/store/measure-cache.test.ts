@@ -76,6 +76,25 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect([first.inner.computed, second.inner.computed]).toEqual([1, 0]);
   });
 
+  it("keeps what it read in its memory while nothing is written, each caller getting its own copy", async () => {
+    const id = await workspace();
+    await addFact(test.db, id, { kind: "won", occurredMs: JAN.startMs + DAY, entityId: "a", value: 100 });
+    const first = reader(test.db);
+    const answer = await first.measures(id, JAN);
+    await first.settled();
+    answer.newRevenue = -1;
+    // the table's rows gone (no write to the facts): this process still has the numbers, another computes
+    await test.db.prisma.$executeRawUnsafe("DELETE FROM measure_cache WHERE workspace_id = ?".replace("?", String(id)));
+    expect((await first.measures(id, JAN)).newRevenue).toBe(100);
+    expect(first.inner.computed).toBe(1);
+    const second = reader(other);
+    expect((await second.measures(id, JAN)).newRevenue).toBe(100);
+    expect(second.inner.computed).toBe(1);
+    // a write through the other process: the memory is not used again
+    await addFact(other, id, { kind: "won", occurredMs: JAN.startMs + 2 * DAY, entityId: "b", value: 5 });
+    expect((await first.measures(id, JAN)).newRevenue).toBe(105);
+  });
+
   it("caches a workspace that has never been written to, and forgets it at its first fact", async () => {
     const id = await workspace();
     const stats = reader(test.db);
@@ -253,22 +272,27 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     // later than the rows earlier tests left (stamped with the real time): those go first
     let clock = Date.now() + 86_400_000;
     const stats = reader(test.db, { maxRows: 4, now: () => clock });
-    const read = async (window: Window) => {
+    const readThrough = async (through: typeof stats, window: Window) => {
       clock += 60_000;
-      const answer = await stats.measures(id, window);
-      await stats.settled();
+      const answer = await through.measures(id, window);
+      await through.settled();
       return answer.newRevenue;
     };
+    const read = (window: Window) => readThrough(stats, window);
     for (const window of [JAN, FEB, MAR, month(3)]) await read(window);
     expect(await cachedRows()).toBe(4);
     expect(await read(JAN)).toBe(1); // read again: now the most recently used
     expect(await read(month(4))).toBe(5); // one over the bound: FEB, the least recently used, goes
     expect(await cachedRows()).toBe(4);
-    const computed = stats.inner.computed;
-    expect([await read(JAN), await read(MAR), await read(month(3)), await read(month(4))]).toEqual([1, 3, 4, 5]);
-    expect(stats.inner.computed).toBe(computed);
-    expect(await read(FEB)).toBe(2);
-    expect(stats.inner.computed).toBe(computed + 1);
+    // another process (this one still has FEB in its memory)
+    const other = reader(test.db, { maxRows: 4, now: () => clock });
+    const readOther = (window: Window) => readThrough(other, window);
+    expect([await readOther(JAN), await readOther(MAR), await readOther(month(3)), await readOther(month(4))]).toEqual([
+      1, 3, 4, 5,
+    ]);
+    expect(other.inner.computed).toBe(0);
+    expect(await readOther(FEB)).toBe(2);
+    expect(other.inner.computed).toBe(1);
     expect(await cachedRows()).toBe(4);
   });
 

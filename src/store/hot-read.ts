@@ -1,0 +1,32 @@
+// The few small reads every request makes (generations, the measure cache's epoch). On
+// SQLite the statement is prepared once on the client's own connection and run
+// synchronously, without Prisma's per-query cost; on PostgreSQL, and while SQLite is
+// busy, it goes through Prisma like any other query. Integers come back as bigint either way.
+import type { Statement } from "better-sqlite3";
+import { isBusyError } from "./busy.ts";
+import type { Database, SqliteConnection } from "./database.ts";
+import { type Row, rawQuery } from "./raw-sql.ts";
+
+export function hotRead(db: Database, sql: string): (params: unknown[]) => Promise<Row[]> {
+  const query = rawQuery(db);
+  let prepared: { connection: SqliteConnection; statement: Statement } | null = null;
+  const direct = (): Statement | null => {
+    const connection = db.sqliteConnection?.() ?? null;
+    if (connection === null || !connection.open) return null;
+    if (prepared?.connection !== connection) {
+      prepared = { connection, statement: connection.prepare(sql).safeIntegers() };
+    }
+    return prepared.statement;
+  };
+  return async (params) => {
+    const statement = direct();
+    if (statement) {
+      try {
+        return statement.all(...params) as Row[];
+      } catch (error) {
+        if (!isBusyError(error)) throw error; // busy: the patient path below waits for it
+      }
+    }
+    return query(sql, params);
+  };
+}
