@@ -13,6 +13,7 @@ import type { KpiSnapshotDeps } from "../core/kpi/get-kpi-snapshot.ts";
 import { createAlertRuleStore } from "../store/alert-rules.ts";
 import { createSubscriptionStore } from "../store/digest-subscriptions.ts";
 import { createKpiAdminStore } from "../store/kpi-admin.ts";
+import { keptMemberDepartment } from "../store/members.ts";
 import { createSourceStore, keptSourceList } from "../store/sources.ts";
 import type { Messengers } from "./delivery.ts";
 
@@ -51,7 +52,7 @@ export function createChat(
     workspace: ctx.workspace,
     logger: ctx.logger,
     kpi,
-    admin: options.admin ?? createKpiAdminStore(ctx.db.prisma),
+    admin: options.admin ?? { ...createKpiAdminStore(ctx.db.prisma), memberDepartment: keptMemberDepartment(ctx.db) },
     alerts: createAlertRuleStore(ctx.db),
     subcommands: {
       digest: digestSubcommand({

@@ -9,8 +9,8 @@
 import type { Database } from "./database.ts";
 import { hotRead } from "./hot-read.ts";
 
-/** The kinds the triggers count (see the cache_generations migration for their tables). */
-export type GenerationKind = "settings" | "sources";
+/** The kinds the triggers count (see the cache_generations and member_generations migrations for their tables). */
+export type GenerationKind = "settings" | "sources" | "members";
 
 /** Workspaces whose reads one process keeps, per kind. */
 const DEFAULT_MAX_WORKSPACES = 64;
@@ -57,3 +57,42 @@ export function keptUntilWritten<T>(
     return structuredClone(await entry.value);
   };
 }
+
+/** Keys kept per workspace by keptByKey; past it the workspace's start over. */
+const DEFAULT_MAX_KEYS = 4_096;
+
+/**
+ * Like keptUntilWritten, for one value per key of a workspace (a member's department):
+ * each loaded when first asked, all forgotten when the workspace's generation moves.
+ */
+export function keptByKey<T>(
+  db: Database,
+  kind: GenerationKind,
+  load: (workspaceId: number, key: string) => Promise<T>,
+  maxWorkspaces = DEFAULT_MAX_WORKSPACES,
+  maxKeys = DEFAULT_MAX_KEYS,
+): (workspaceId: number, key: string) => Promise<T> {
+  const generationOf = generationReader(db);
+  const kept = new Map<number, { generation: string; values: Map<string, Promise<T>> }>();
+  return async (workspaceId, key) => {
+    const generation = await generationOf(workspaceId, kind);
+    let entry = kept.get(workspaceId);
+    if (entry?.generation !== generation) entry = { generation, values: new Map() };
+    kept.delete(workspaceId); // most recently used last
+    kept.set(workspaceId, entry);
+    while (kept.size > maxWorkspaces) kept.delete(kept.keys().next().value as number);
+    const { values } = entry;
+    let value = values.get(key);
+    if (!value) {
+      if (values.size >= maxKeys) values.clear();
+      const fresh = load(workspaceId, key);
+      value = fresh;
+      values.set(key, fresh);
+      fresh.catch(() => {
+        if (values.get(key) === fresh) values.delete(key);
+      });
+    }
+    return structuredClone(await value);
+  };
+}
+

@@ -3,7 +3,8 @@ import type { MemberChange, MemberDepartment } from "../core/admin/ports.ts";
 import { AppError, ErrorCode } from "../core/errors.ts";
 import type { Platform } from "../core/platform.ts";
 import { recordAudit } from "./audit-log.ts";
-import type { Db } from "./database.ts";
+import type { Database, Db } from "./database.ts";
+import { keptByKey } from "./generations.ts";
 
 export type { MemberDepartment };
 
@@ -18,6 +19,17 @@ export async function findMemberDepartment(
     include: { department: true },
   });
   return member?.department ? { key: member.department.key, name: member.department.name } : null;
+}
+
+/** findMemberDepartment, kept per process until a member or department of the workspace is written. */
+export function keptMemberDepartment(
+  db: Database,
+): (workspaceId: number, platform: Platform, userId: string) => Promise<MemberDepartment | null> {
+  const kept = keptByKey(db, "members", (workspaceId, key) => {
+    const [platform, userId] = JSON.parse(key) as [Platform, string];
+    return findMemberDepartment(db.prisma, workspaceId, platform, userId);
+  });
+  return (workspaceId, platform, userId) => kept(workspaceId, JSON.stringify([platform, userId]));
 }
 
 export async function listDepartments(prisma: Db, workspaceId: number): Promise<MemberDepartment[]> {

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kpiDeps } from "../../../src/app/kpi.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
-import { keptUntilWritten } from "../../../src/store/generations.ts";
+import { keptByKey, keptUntilWritten } from "../../../src/store/generations.ts";
 import { keptKpiSettingsSource, loadKpiSettings, setTarget } from "../../../src/store/kpi-settings.ts";
+import { findMemberDepartment, keptMemberDepartment, setMemberDepartment } from "../../../src/store/members.ts";
 import { createSourceStore, keptSourceList } from "../../../src/store/sources.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
@@ -93,6 +94,34 @@ describe.each(DIALECTS)("reads kept until written, on %s", (dialect) => {
     expect((await list.list(id)).map((s) => s.lastSuccessAt)).toEqual([synced]);
     await test.db.prisma.source.delete({ where: { id: row.id } });
     expect(await list.list(id)).toEqual([]);
+  });
+
+  it("answers with a member's department written through the other replica, loading each member once", async () => {
+    const id = await workspace();
+    let loads = 0;
+    const kept = keptByKey(other, "members", (workspaceId, userId) => {
+      loads++;
+      return findMemberDepartment(other.prisma, workspaceId, "slack", userId);
+    });
+    const ops = await test.db.prisma.department.create({ data: { workspaceId: id, key: "ops", name: "Operations" } });
+    expect(await kept(id, "U1")).toBeNull();
+    expect(await kept(id, "U1")).toBeNull();
+    expect(loads).toBe(1);
+    await setMemberDepartment(test.db.prisma, {
+      workspaceId: id,
+      platform: "slack",
+      userId: "U1",
+      departmentKey: "ops",
+      actor: "t",
+    });
+    expect(await kept(id, "U1")).toEqual({ key: "ops", name: "Operations" });
+    await test.db.prisma.department.update({ where: { id: ops.id }, data: { name: "Ops" } });
+    expect(await kept(id, "U1")).toEqual({ key: "ops", name: "Ops" });
+    await test.db.prisma.member.deleteMany({ where: { workspaceId: id } });
+    expect(await kept(id, "U1")).toBeNull();
+    expect(loads).toBe(4);
+    const member = keptMemberDepartment(other);
+    expect(await member(id, "slack", "U1")).toBeNull();
   });
 
   it("answers with a fact written through the other replica", async () => {
