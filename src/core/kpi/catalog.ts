@@ -417,11 +417,21 @@ export type Catalog = {
 
 /** Case-, width-, space-, underscore- and hyphen-insensitive form of a metric name. */
 export function normalizeMetricName(text: string): string {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\s_\-–—]+/g, "");
+  let name = normalized.get(text);
+  if (name === undefined) {
+    name = text
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[\s_\-–—]+/g, "");
+    if (normalized.size >= MAX_NORMALIZED) normalized.clear();
+    normalized.set(text, name);
+  }
+  return name;
 }
+
+/** Every catalog is built from the same few hundred names: each normalized once. */
+const MAX_NORMALIZED = 2_000;
+const normalized = new Map<string, string>();
 
 const MAX_CLOSEST = 3;
 const MAX_SUGGESTIONS = 5;

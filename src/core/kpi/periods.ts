@@ -80,10 +80,20 @@ function keyOf(grain: Grain, start: DateTime): string {
   }
 }
 
+/** The last period periodOf found per grain and zone: the next instant asked usually falls in it. */
+const lastFound = new Map<string, Period>();
+
 /** The period of `grain` that contains the instant. */
 export function periodOf(grain: Grain, instantMs: number, zone: string): Period {
-  checkZone(zone);
-  return periodFrom(grain, DateTime.fromMillis(instantMs, { zone }));
+  const key = `${grain} ${zone}`;
+  let found = lastFound.get(key);
+  if (!found || instantMs < found.startMs || instantMs >= found.endMs) {
+    checkZone(zone);
+    found = periodFrom(grain, DateTime.fromMillis(instantMs, { zone }));
+    if (lastFound.size >= MAX_SHIFTED) lastFound.clear();
+    lastFound.set(key, found);
+  }
+  return { ...found };
 }
 
 /** The period `n` periods of the same grain after `p` (before, for negative `n`). */
@@ -115,6 +125,22 @@ export function monthBefore(endMs: number, zone: string): number {
 
 /** Parses a period as people type it (case-insensitive); anything else → AppError(InvalidInput) with an example that works. */
 export function parsePeriod(text: string, now: Date, zone: string): Period {
+  // What a text means changes only at the zone's midnights (no period starts elsewhere).
+  const key = `${zone} ${periodOf("day", now.getTime(), zone).startMs} ${text}`;
+  let period = parsed.get(key);
+  if (!period) {
+    period = parseAnew(text, now, zone);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(key, period);
+  }
+  return { ...period };
+}
+
+/** Texts parsed today, per zone; past this many the memory starts over. */
+const MAX_PARSED = 1_000;
+const parsed = new Map<string, Period>();
+
+function parseAnew(text: string, now: Date, zone: string): Period {
   checkZone(zone);
   const shown = clip(text.trim(), SHOWN_CHARS);
   const spec = readPeriodWords(text);
