@@ -25,6 +25,8 @@ export type Database = {
    * the few hot reads that cannot afford Prisma's per-query cost (generations.ts).
    */
   sqliteConnection?: () => SqliteConnection | null;
+  /** PostgreSQL: a small pool of its own for the same hot reads (hot-read.ts), straight on the pg driver. */
+  hotQuery?: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 };
 
@@ -98,13 +100,22 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   if (options.migrate !== false) migrations = await applyMigrations(url, undefined, { writeWaitMs });
   // Loaded only for PostgreSQL: a SQLite deployment (and every CLI call on it) does
   // not pay for the second client and the pg driver at start-up.
-  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }, { default: pg }] = await Promise.all([
     import("@prisma/adapter-pg"),
     import("../generated/postgres/client.ts"),
+    import("pg"),
   ]);
   // lock_timeout: a write that meets a row lock (an import's transaction holding the same
   // external_id) waits as long as a SQLite write would, then fails with 55P03 → databaseBusy().
   const adapter = new PrismaPg({ connectionString: url, max: 10, options: `-c lock_timeout=${writeWaitMs}` });
   const prisma = busyAsUnavailable(new PostgresClient({ adapter, transactionOptions }) as unknown as SqliteClient);
-  return { prisma, dialect, url, migrations, close: () => prisma.$disconnect() };
+  // Prisma's per-query cost (its query path and the result's decoding) was most of a warm
+  // answer's time on PostgreSQL; these reads take a few microseconds on the driver.
+  const hotPool = new pg.Pool({ connectionString: url, max: 4 });
+  hotPool.on("error", () => {}); // an idle connection dropped: the next query opens another
+  const hotQuery = async (sql: string, params: unknown[]) => (await hotPool.query({ text: sql, values: params })).rows;
+  const close = async () => {
+    await Promise.all([prisma.$disconnect(), hotPool.end()]);
+  };
+  return { prisma, dialect, url, migrations, hotQuery, close };
 }

@@ -1,7 +1,8 @@
 // The few small reads every request makes (generations, the measure cache's epoch). On
 // SQLite the statement is prepared once on the client's own connection and run
-// synchronously, without Prisma's per-query cost; on PostgreSQL, and while SQLite is
-// busy, it goes through Prisma like any other query. Integers come back as bigint either way.
+// synchronously, without Prisma's per-query cost; on PostgreSQL it runs on a small pool
+// of the pg driver's (database.ts); while SQLite is busy it goes through Prisma, which waits.
+// Integers come back as bigint, or as text on PostgreSQL: read them with String() or Number().
 import type { Statement } from "better-sqlite3";
 import { isBusyError } from "./busy.ts";
 import type { Database, SqliteConnection } from "./database.ts";
@@ -9,6 +10,8 @@ import { type Row, rawQuery } from "./raw-sql.ts";
 
 export function hotRead(db: Database, sql: string): (params: unknown[]) => Promise<Row[]> {
   const query = rawQuery(db);
+  let n = 0;
+  const numbered = sql.replace(/\?/g, () => `$${++n}`);
   let prepared: { connection: SqliteConnection; statement: Statement } | null = null;
   const direct = (): Statement | null => {
     const connection = db.sqliteConnection?.() ?? null;
@@ -19,6 +22,7 @@ export function hotRead(db: Database, sql: string): (params: unknown[]) => Promi
     return prepared.statement;
   };
   return async (params) => {
+    if (db.hotQuery) return db.hotQuery(numbered, params);
     const statement = direct();
     if (statement) {
       try {
