@@ -16,13 +16,47 @@ export type GenerationKind = "settings" | "sources" | "members";
 const DEFAULT_MAX_WORKSPACES = 64;
 
 const GENERATION_SQL = "SELECT generation FROM cache_generations WHERE workspace_id = ? AND kind = ?";
+const GENERATIONS_SQL = "SELECT kind, generation FROM cache_generations WHERE workspace_id = ?";
 
-/** The workspace's generation of `kind` ("0" before its first counted write). */
-export function generationReader(db: Database): (workspaceId: number, kind: GenerationKind) => Promise<string> {
+type GenerationRead = (workspaceId: number, kind: GenerationKind) => Promise<string>;
+const readers = new WeakMap<Database, GenerationRead>();
+
+/**
+ * The workspace's generation of `kind` ("0" before its first counted write). On SQLite one
+ * synchronous statement per call. On PostgreSQL, where each round trip costs, the calls
+ * made together (before the read is sent) share one statement reading every kind.
+ */
+export function generationReader(db: Database): GenerationRead {
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = db.hotQuery ? batchedReader(db) : singleReader(db);
+    readers.set(db, reader);
+  }
+  return reader;
+}
+
+function singleReader(db: Database): GenerationRead {
   const read = hotRead(db, GENERATION_SQL);
   return async (workspaceId, kind) => {
     const [row] = await read([workspaceId, kind]);
     return row ? String(row.generation) : "0";
+  };
+}
+
+function batchedReader(db: Database): GenerationRead {
+  const read = hotRead(db, GENERATIONS_SQL);
+  const unsent = new Map<number, Promise<Map<string, string>>>();
+  return async (workspaceId, kind) => {
+    let batch = unsent.get(workspaceId);
+    if (!batch) {
+      batch = Promise.resolve().then(async () => {
+        unsent.delete(workspaceId); // a call from now on was made after the read is sent: it waits for the next
+        const rows = await read([workspaceId]);
+        return new Map(rows.map((row) => [String(row.kind), String(row.generation)]));
+      });
+      unsent.set(workspaceId, batch);
+    }
+    return (await batch).get(kind) ?? "0";
   };
 }
 

@@ -57,6 +57,9 @@ export async function answerKpiCommand(
     const message = await subcommand({ workspace, caller, args: text.trim().slice(head.length).trim() });
     return { message, share: null };
   }
+  // asked with the settings, so a store that batches its reads answers both in one round trip
+  const freshness = deps.freshness?.(workspace.id);
+  freshness?.catch(() => {}); // awaited below, by answers that read numbers only
   const settings = await kpi.settingsSource.load(workspace.id);
   const command = parseKpiCommand(text, { departments: settings.departments, looksLikePeriod });
   const handler = KPI_HANDLERS[command.kind] as KpiHandler;
@@ -77,8 +80,7 @@ export async function answerKpiCommand(
     command,
     context,
   );
-  if (!handler.readOnly || command.kind === "help" || !deps.freshness) return answer;
-  const freshness = await deps.freshness(workspace.id);
+  if (!handler.readOnly || command.kind === "help" || !freshness) return answer;
   const asOf = { nowMs: kpi.clock.now().getTime(), zone: workspace.timezone, prefix };
-  return { ...answer, message: withFreshness(answer.message, freshness, asOf) };
+  return { ...answer, message: withFreshness(answer.message, await freshness, asOf) };
 }
