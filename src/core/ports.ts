@@ -29,6 +29,11 @@ export type FactStats = {
    */
   measuresMany?(workspaceId: number, windows: Window[]): Promise<Measures[]>;
   newRevenueMany?(workspaceId: number, windows: Window[]): Promise<number[]>;
+  /**
+   * The same stats for one command: what must be checked before answering from kept
+   * numbers is read once, now, with whatever else the command reads first. Optional.
+   */
+  forCommand?(workspaceId: number): FactStats;
 };
 
 /** Reads a workspace's KPI settings (src/store/kpi-settings.ts implements it). */

@@ -16,9 +16,18 @@ export type GenerationKind = "settings" | "sources" | "members";
 const DEFAULT_MAX_WORKSPACES = 64;
 
 const GENERATION_SQL = "SELECT generation FROM cache_generations WHERE workspace_id = ? AND kind = ?";
-const GENERATIONS_SQL = "SELECT kind, generation FROM cache_generations WHERE workspace_id = ?";
+// The measure cache's epoch and whether its log waits (measure-cache.ts) ride along.
+const GENERATIONS_SQL = `
+SELECT kind, generation FROM cache_generations WHERE workspace_id = ?
+UNION ALL
+SELECT 'measure_epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT) FROM measure_cache_epochs WHERE workspace_id = ?
+UNION ALL
+SELECT 'measure_pending', COUNT(*) FROM (SELECT 1 FROM measure_cache_log WHERE workspace_id = ? LIMIT 1) AS log`;
 
-type GenerationRead = (workspaceId: number, kind: GenerationKind) => Promise<string>;
+type GenerationRead = (
+  workspaceId: number,
+  kind: GenerationKind | "measure_epoch" | "measure_pending",
+) => Promise<string>;
 const readers = new WeakMap<Database, GenerationRead>();
 
 /**
@@ -35,6 +44,7 @@ export function generationReader(db: Database): GenerationRead {
   return reader;
 }
 
+/** SQLite: one kind per call (the measure cache reads its epoch itself). */
 function singleReader(db: Database): GenerationRead {
   const read = hotRead(db, GENERATION_SQL);
   return async (workspaceId, kind) => {
@@ -51,7 +61,7 @@ function batchedReader(db: Database): GenerationRead {
     if (!batch) {
       batch = Promise.resolve().then(async () => {
         unsent.delete(workspaceId); // a call from now on was made after the read is sent: it waits for the next
-        const rows = await read([workspaceId]);
+        const rows = await read([workspaceId, workspaceId, workspaceId]);
         return new Map(rows.map((row) => [String(row.kind), String(row.generation)]));
       });
       unsent.set(workspaceId, batch);
@@ -129,4 +139,3 @@ export function keptByKey<T>(
     return structuredClone(await value);
   };
 }
-

@@ -35,10 +35,11 @@
 // can exceed the bound by the fills in flight.
 
 import { DEFAULT_MEASURE_CACHE_ROWS } from "../config/env.ts";
-import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
+import type { Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
 import type { Database } from "./database.ts";
+import { generationReader } from "./generations.ts";
 import { hotRead } from "./hot-read.ts";
 import { type KeptValues, keptMeasures } from "./kept-measures.ts";
 import { rawExecute, rawQuery, rawStatement } from "./raw-sql.ts";
@@ -49,6 +50,7 @@ type Ask = Key & { compute(): Promise<unknown>; resolve(value: unknown): void; r
 
 export type CachedFactStats = FactStats & {
   newRevenue(workspaceId: number, window: Window): Promise<number>;
+  forCommand(workspaceId: number): FactStats;
   /** Resolves once every fill started so far is stored or dropped (tests, benchmarks). */
   settled(): Promise<void>;
 };
@@ -89,13 +91,13 @@ SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cach
   return [sql, dialect === "postgres" ? [...params, workspaceId] : params];
 }
 
-/** The workspace's epoch, and whether writes wait in the log (PostgreSQL): then nothing kept may be used. */
-const EPOCH_SQL = {
-  sqlite: "SELECT COALESCE(SUM(epoch), 0) AS epoch, 0 AS pending FROM measure_cache_epochs WHERE workspace_id = ?",
-  postgres: `SELECT CAST(COALESCE(SUM(epoch), 0) AS BIGINT) AS epoch,
-  (SELECT COUNT(*) FROM (SELECT 1 FROM measure_cache_log WHERE workspace_id = ? LIMIT 1) AS log) AS pending
-FROM measure_cache_epochs WHERE workspace_id = ?`,
-};
+/** SQLite: the workspace's epoch (PostgreSQL reads it, and whether writes wait in the log, with the generations). */
+const EPOCH_SQL =
+  "SELECT COALESCE(SUM(epoch), 0) AS epoch, 0 AS pending FROM measure_cache_epochs WHERE workspace_id = ?";
+
+type KeptNow = { epoch: string; values: KeptValues } | null;
+/** One command's look at the kept numbers: the epoch read once, at its start. */
+type View = { workspaceId: number; kept: Promise<KeptNow> };
 
 type Fill = { workspaceId: number; key: Key; value: string; epoch: string; usedMs: number; maxRows: number };
 type Statement = [string, unknown[]];
@@ -159,14 +161,18 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
   const execute = rawExecute(db);
   const maxRows = options.maxRows ?? DEFAULT_MEASURE_CACHE_ROWS;
   const now = options.now ?? Date.now;
-  const waiting = new Map<number, Ask[]>();
+  /** asks of this turn, per workspace, or per command's view */
+  const waiting = new Map<number | View, { workspaceId: number; asks: Ask[] }>();
   const memory = keptMeasures();
-  const readEpoch = hotRead(db, EPOCH_SQL[db.dialect]);
+  const readEpoch = hotRead(db, EPOCH_SQL);
+  const generationOf = generationReader(db);
   /** What this process keeps for the workspace as of now; null while writes wait to be applied. */
-  const keptNow = async (workspaceId: number): Promise<{ epoch: string; values: KeptValues } | null> => {
-    const [row] = await readEpoch(db.dialect === "postgres" ? [workspaceId, workspaceId] : [workspaceId]);
-    if (!row || Number(row.pending) > 0) return null;
-    const epoch = String(row.epoch);
+  const keptNow = async (workspaceId: number): Promise<KeptNow> => {
+    // PostgreSQL: sent with the generations asked at the same time (a command's settings), in one statement
+    const [epoch, pending]: string[] = db.hotQuery
+      ? await Promise.all([generationOf(workspaceId, "measure_epoch"), generationOf(workspaceId, "measure_pending")])
+      : await readEpoch([workspaceId]).then(([row]) => [String(row?.epoch ?? 0), "0"]);
+    if (epoch === undefined || Number(pending) > 0) return null;
     return { epoch, values: memory.at(workspaceId, epoch) };
   };
   /** when this process last stamped each row it read (workspace:key → ms) */
@@ -232,15 +238,15 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
   };
 
   /** One look-up for every distinct key asked in this turn; misses are computed and filled. */
-  const answer = async (workspaceId: number, asks: Ask[]): Promise<void> => {
+  const answer = async (workspaceId: number, asks: Ask[], view?: View): Promise<void> => {
     const byKey = new Map<string, Ask[]>();
     for (const ask of asks) byKey.set(keyText(ask), [...(byKey.get(keyText(ask)) ?? []), ask]);
     const asked = [...byKey.values()].map((group) => group[0] as Ask);
     let found: Found;
-    let kept: Awaited<ReturnType<typeof keptNow>>;
+    let kept: KeptNow;
     let keys: Ask[];
     try {
-      kept = await keptNow(workspaceId);
+      kept = await (view?.kept ?? keptNow(workspaceId));
       keys = asked.filter((key) => {
         if (!kept?.values.has(keyText(key))) return true;
         for (const ask of byKey.get(keyText(key)) ?? []) ask.resolve(kept.values.get(keyText(key)));
@@ -298,33 +304,55 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
     }
   };
 
-  const ask = <T>(workspaceId: number, key: Key, compute: () => Promise<T>): Promise<T> =>
+  const ask = <T>(workspaceId: number, key: Key, compute: () => Promise<T>, view?: View): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const entry: Ask = { ...key, compute, resolve: resolve as (value: unknown) => void, reject };
-      const queue = waiting.get(workspaceId);
+      const group = view ?? workspaceId;
+      const queue = waiting.get(group);
       if (queue) {
-        queue.push(entry);
+        queue.asks.push(entry);
         return;
       }
-      waiting.set(workspaceId, [entry]);
+      waiting.set(group, { workspaceId, asks: [entry] });
       setImmediate(() => {
-        const asks = waiting.get(workspaceId) ?? [];
-        waiting.delete(workspaceId);
-        void answer(workspaceId, asks);
+        const asks = waiting.get(group)?.asks ?? [];
+        waiting.delete(group);
+        void answer(workspaceId, asks, view);
       });
     });
 
-  return {
-    measures: (workspaceId: number, window: Window): Promise<Measures> =>
-      ask(workspaceId, { measure: "measures", ...span(window) }, () => inner.measures(workspaceId, window)),
-    newRevenue: (workspaceId: number, window: Window): Promise<number> =>
-      ask(workspaceId, { measure: "new_revenue", ...span(window) }, () =>
-        inner.newRevenue
-          ? inner.newRevenue(workspaceId, window)
-          : inner.measures(workspaceId, window).then((m) => m.newRevenue),
+  /** The port's calls; through a view, what is kept is checked against the view's one read. */
+  const stats = (view?: View): FactStats => ({
+    measures: (workspaceId, window) =>
+      ask(workspaceId, { measure: "measures", ...span(window) }, () => inner.measures(workspaceId, window), view),
+    newRevenue: (workspaceId, window) =>
+      ask(
+        workspaceId,
+        { measure: "new_revenue", ...span(window) },
+        () =>
+          inner.newRevenue
+            ? inner.newRevenue(workspaceId, window)
+            : inner.measures(workspaceId, window).then((m) => m.newRevenue),
+        view,
       ),
-    recurring: (workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures> =>
-      ask(workspaceId, { measure: "recurring", startMs, endMs }, () => inner.recurring(workspaceId, startMs, endMs)),
+    recurring: (workspaceId, startMs, endMs) =>
+      ask(
+        workspaceId,
+        { measure: "recurring", startMs, endMs },
+        () => inner.recurring(workspaceId, startMs, endMs),
+        view,
+      ),
+  });
+
+  return {
+    ...(stats() as Required<Pick<FactStats, "measures" | "recurring" | "newRevenue">>),
+    forCommand(workspaceId: number): FactStats {
+      // read now, before anything else of the command: every write committed before it is seen
+      const kept = keptNow(workspaceId);
+      kept.catch(() => {}); // the asks that use it see the failure
+      const view: View = { workspaceId, kept };
+      return { ...stats(view), forCommand: () => stats(view) };
+    },
     settled: async () => {
       // A fill queued while waiting for the last one is waited for too.
       let seen: Promise<void> | undefined;

@@ -53,9 +53,16 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 type Sample = { ms: number; ackMs: number; ok: boolean };
 type Outcome = { ok: boolean; ackMs: number };
 type Figures = { perSecond: number; p50: number; p95: number; ackP95: number; failed: number };
-type ServerReport = { computed: number; cachedRows: number; maxRssMb: number };
+type ServerReport = {
+  computed: number;
+  cachedRows: number;
+  maxRssMb: number /** user + system CPU so far */;
+  cpuMs: number;
+};
 type DialectResult = {
   dialect: string;
+  /** the server's CPU per warm request: what other load on the machine hardly changes */
+  cpuPerRequestMs: number;
   cold: { text: string; ms: number }[];
   warm: Figures;
   computedWhileWarm: number;
@@ -203,16 +210,23 @@ async function benchDialect(
     const before = await report(); // waits for the cold pass's answers to be stored
     const warm = await drive(WARM_REQUESTS, (i) => kpi(COMMANDS[i % COMMANDS.length] as string));
     const after = await report();
-    return { dialect, cold, warm, computedWhileWarm: after.computed - before.computed, server: after };
+    return {
+      dialect,
+      cold,
+      warm,
+      cpuPerRequestMs: (after.cpuMs - before.cpuMs) / WARM_REQUESTS,
+      computedWhileWarm: after.computed - before.computed,
+      server: after,
+    };
   } finally {
     await stopChild(server.child);
   }
 }
 
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
-function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]): void {
+function printTable(bare: Figures, bareCpuMs: number, bareRssMb: number, results: DialectResult[]): void {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "computed", "peak RSS"];
+  const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "CPU/req", "computed", "peak RSS"];
   const rows = [
     [
       "bare node:http",
@@ -221,6 +235,7 @@ function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]):
       ms(bare.p50),
       ms(bare.p95),
       ms(bare.ackP95),
+      `${bareCpuMs.toFixed(2)} ms`,
       "",
       `${bareRssMb} MB`,
     ],
@@ -231,6 +246,7 @@ function printTable(bare: Figures, bareRssMb: number, results: DialectResult[]):
       ms(r.warm.p50),
       ms(r.warm.p95),
       ms(r.warm.ackP95),
+      `${r.cpuPerRequestMs.toFixed(2)} ms`,
       `${r.computedWhileWarm} windows${r.warm.failed > 0 ? `, ${r.warm.failed} FAILED` : ""}`,
       `${r.server.maxRssMb} MB`,
     ]),
@@ -258,6 +274,7 @@ export async function run(): Promise<void> {
   try {
     const bareServer = await startChild(["bare"]);
     const constant = slashCommandBody({ text: "cac 2026-09", responseUrl: sink.urlFor("bare") });
+    const bareBefore = (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
     const bare = await drive(BASELINE_REQUESTS, async () => {
       const t0 = performance.now();
       const ok = (await (await signedPost(`${bareServer.url}/slack/events`, constant)).text()).includes("ok");
@@ -271,10 +288,10 @@ export async function run(): Promise<void> {
     const results: DialectResult[] = [];
     for (const dialect of dialects)
       results.push(await withBenchDatabase(dialect, facts, ({ url }) => benchDialect(dialect, url, fake.apiUrl, sink)));
-    printTable(bare, bareRss.maxRssMb, results);
+    printTable(bare, (bareRss.cpuMs - bareBefore.cpuMs) / BASELINE_REQUESTS, bareRss.maxRssMb, results);
     console.log(
       `targets at 1,000,000 facts: warm ≥ 25 % of bare, warm p95 < 50 ms; at 10,000,000 within 20 % of those. ` +
-        `"computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
+        `"CPU/req": the server's user + system CPU per request. "computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
         `load average now ${loadAverage()}; total ${seconds(started)} s`,
     );
   } finally {
@@ -286,6 +303,10 @@ export async function run(): Promise<void> {
 // ---- the children ----
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 function reportRoute(report: () => Promise<ServerReport>) {
   return {
@@ -301,7 +322,7 @@ function reportRoute(report: () => Promise<ServerReport>) {
 async function serveBare(): Promise<void> {
   const server = createServer(async (req, res) => {
     if (req.method === "GET") {
-      res.writeHead(200).end(JSON.stringify({ computed: 0, cachedRows: 0, maxRssMb: rssMb() }));
+      res.writeHead(200).end(JSON.stringify({ computed: 0, cachedRows: 0, maxRssMb: rssMb(), cpuMs: cpuMs() }));
       return;
     }
     const chunks: Buffer[] = [];
@@ -346,7 +367,7 @@ async function serveTandem(dialect: string, url: string, apiUrl: string): Promis
   const report = async (): Promise<ServerReport> => {
     await settled();
     const [row] = await db.prisma.$queryRawUnsafe<{ n: unknown }[]>("SELECT COUNT(*) AS n FROM measure_cache");
-    return { computed: sql.computed, cachedRows: Number(row?.n ?? 0), maxRssMb: rssMb() };
+    return { computed: sql.computed, cachedRows: Number(row?.n ?? 0), maxRssMb: rssMb(), cpuMs: cpuMs() };
   };
   const http = createHttpServer([...slack.routes, reportRoute(report)], { logger });
   const port = await http.listen(0, "127.0.0.1");

@@ -57,7 +57,8 @@ export async function answerKpiCommand(
     const message = await subcommand({ workspace, caller, args: text.trim().slice(head.length).trim() });
     return { message, share: null };
   }
-  // asked with the settings, so a store that batches its reads answers both in one round trip
+  // asked with the settings, so a store that batches its reads answers them in one round trip
+  kpi.stats = deps.kpi.stats.forCommand?.(workspace.id) ?? deps.kpi.stats;
   const freshness = deps.freshness?.(workspace.id);
   freshness?.catch(() => {}); // awaited below, by answers that read numbers only
   const settings = await kpi.settingsSource.load(workspace.id);

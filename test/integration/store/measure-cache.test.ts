@@ -95,6 +95,20 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect((await first.measures(id, JAN)).newRevenue).toBe(105);
   });
 
+  it("answers a command as of its start, and the next command with a write made in between", async () => {
+    const id = await workspace();
+    await addFact(test.db, id, { kind: "won", occurredMs: JAN.startMs + DAY, entityId: "a", value: 100 });
+    const stats = reader(test.db);
+    expect((await stats.forCommand(id).measures(id, JAN)).newRevenue).toBe(100);
+    await stats.settled();
+    const command = stats.forCommand(id);
+    await addFact(other, id, { kind: "won", occurredMs: JAN.startMs + 2 * DAY, entityId: "b", value: 5 });
+    // the command started before the write: its numbers are one consistent state
+    expect((await command.measures(id, JAN)).newRevenue).toBe(100);
+    expect((await stats.forCommand(id).measures(id, JAN)).newRevenue).toBe(105);
+    expect((await stats.measures(id, JAN)).newRevenue).toBe(105);
+  });
+
   it("caches a workspace that has never been written to, and forgets it at its first fact", async () => {
     const id = await workspace();
     const stats = reader(test.db);
