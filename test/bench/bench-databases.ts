@@ -1,8 +1,22 @@
 // A fresh database holding the generated facts, for one benchmark: a SQLite file in a
 // temporary directory, or a PostgreSQL database made beside the admin URL's and dropped
 // afterwards. The facts go straight through the drivers (kpi-bench-load.ts).
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+//
+// BENCH_KEEP=DIR keeps a loaded copy for the next run (ten million facts take minutes to
+// load): a SQLite file in DIR, a PostgreSQL template database. The copy is named after
+// the fact count and a hash of the generator, the loader and the migrations, so a change
+// to any of them loads afresh. Delete DIR (and the tandem_bench_keep_* databases) to free the space.
+import { createHash, randomBytes } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -25,36 +39,73 @@ export async function withBenchDatabase<T>(
   facts: BenchFacts,
   use: (database: BenchDatabase) => Promise<T>,
 ): Promise<T> {
-  const { url, drop } = dialect === "sqlite" ? sqliteFile() : await postgresDatabase();
+  const keep = process.env.BENCH_KEEP ? keptCopyName(facts.count) : null;
+  const { url, drop, kept } =
+    dialect === "sqlite" ? sqliteFile(keep) : await postgresDatabase(keep && `tandem_bench_keep_${keep}`);
   try {
+    const t0 = performance.now();
     const db = await openDatabase(url);
     const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
     await db.close();
-    const t0 = performance.now();
-    if (dialect === "sqlite") loadSqlite(url.slice("file:".length), workspace.id, facts);
-    else await loadPostgres(url, workspace.id, facts);
-    console.log(`${dialect}: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
+    if (kept.exists) {
+      console.log(`${dialect}: ${facts.count.toLocaleString("en")} facts from the kept copy in ${seconds(t0)} s`);
+    } else {
+      if (dialect === "sqlite") loadSqlite(url.slice("file:".length), workspace.id, facts);
+      else await loadPostgres(url, workspace.id, facts);
+      console.log(`${dialect}: loaded ${facts.count.toLocaleString("en")} facts in ${seconds(t0)} s`);
+      await kept.save();
+    }
     return await use({ dialect, url, workspaceId: workspace.id });
   } finally {
     await drop();
   }
 }
 
-function sqliteFile() {
-  const dir = mkdtempSync(path.join(tmpdir(), "tandem-bench-"));
-  return {
-    url: `file:${path.join(dir, "bench.db")}`,
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
+type Kept = { exists: boolean; save(): Promise<void> };
+const nothingKept: Kept = { exists: false, save: async () => {} };
+
+/** `COUNT-HASH`: what the kept copy holds, and what made it. */
+function keptCopyName(count: number): string {
+  const hash = createHash("sha256");
+  for (const file of ["kpi-bench-data.ts", "kpi-bench-load.ts"])
+    hash.update(readFileSync(path.join(import.meta.dirname, file)));
+  for (const dir of ["prisma/migrations", "prisma/postgres/migrations"]) {
+    const root = path.join(import.meta.dirname, "..", "..", dir);
+    for (const name of readdirSync(root).sort()) hash.update(name);
+  }
+  return `${count}_${hash.digest("hex").slice(0, 10)}`;
 }
 
-async function postgresDatabase() {
+function sqliteFile(keep: string | null) {
+  const dir = mkdtempSync(path.join(tmpdir(), "tandem-bench-"));
+  const file = path.join(dir, "bench.db");
+  let kept = nothingKept;
+  if (keep) {
+    const keptDir = path.resolve(process.env.BENCH_KEEP as string);
+    const copy = path.join(keptDir, `sqlite-${keep}.db`);
+    const exists = existsSync(copy);
+    if (exists) copyFileSync(copy, file);
+    kept = {
+      exists,
+      save: async () => {
+        mkdirSync(keptDir, { recursive: true });
+        copyFileSync(file, `${copy}.partial`);
+        renameSync(`${copy}.partial`, copy);
+      },
+    };
+  }
+  return { url: `file:${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }), kept };
+}
+
+async function postgresDatabase(keep: string | null) {
   const adminUrl = benchPostgresUrl();
   if (!adminUrl) throw new Error("set BENCH_POSTGRES_URL or TEST_POSTGRES_URL");
   const name = `tandem_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  const exists =
+    keep !== null && (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [keep])).rowCount === 1;
+  await admin.query(exists ? `CREATE DATABASE "${name}" TEMPLATE "${keep}"` : `CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -63,5 +114,13 @@ async function postgresDatabase() {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     },
+    kept: keep
+      ? {
+          exists,
+          save: async () => {
+            await admin.query(`CREATE DATABASE "${keep}" TEMPLATE "${name}"`);
+          },
+        }
+      : nothingKept,
   };
 }
