@@ -4,15 +4,16 @@
 //
 // BENCH_KEEP=DIR keeps a loaded copy for the next run (ten million facts take minutes to
 // load): a SQLite file in DIR, a PostgreSQL template database. The copy is named after
-// the fact count and a hash of the generator, the loader and the migrations, so a change
-// to any of them loads afresh. Delete DIR (and the tandem_bench_keep_* databases) to free the space.
+// the fact count and a hash of the generator and the loader, so a change to either loads
+// afresh; a migration added since is applied to the copy as to any upgraded database,
+// and the copy is kept again with it. Delete DIR (and the tandem_bench_keep_* databases)
+// to free the space.
 import { createHash, randomBytes } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -48,7 +49,12 @@ export async function withBenchDatabase<T>(
     const workspace = await ensureDefaultWorkspace(db.prisma, "UTC");
     await db.close();
     if (kept.exists) {
-      console.log(`${dialect}: ${facts.count.toLocaleString("en")} facts from the kept copy in ${seconds(t0)} s`);
+      const migrated = db.migrations.applied.length;
+      console.log(
+        `${dialect}: ${facts.count.toLocaleString("en")} facts from the kept copy in ${seconds(t0)} s` +
+          (migrated > 0 ? ` (${migrated} newer migrations applied to it)` : ""),
+      );
+      if (migrated > 0) await kept.save();
     } else {
       if (dialect === "sqlite") loadSqlite(url.slice("file:".length), workspace.id, facts);
       else await loadPostgres(url, workspace.id, facts);
@@ -69,10 +75,6 @@ function keptCopyName(count: number): string {
   const hash = createHash("sha256");
   for (const file of ["kpi-bench-data.ts", "kpi-bench-load.ts"])
     hash.update(readFileSync(path.join(import.meta.dirname, file)));
-  for (const dir of ["prisma/migrations", "prisma/postgres/migrations"]) {
-    const root = path.join(import.meta.dirname, "..", "..", dir);
-    for (const name of readdirSync(root).sort()) hash.update(name);
-  }
   return `${count}_${hash.digest("hex").slice(0, 10)}`;
 }
 
@@ -118,6 +120,7 @@ async function postgresDatabase(keep: string | null) {
       ? {
           exists,
           save: async () => {
+            await admin.query(`DROP DATABASE IF EXISTS "${keep}"`);
             await admin.query(`CREATE DATABASE "${keep}" TEMPLATE "${name}"`);
           },
         }
