@@ -21,6 +21,7 @@ import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
 import { countOption, loadAverage } from "./bench-options.ts";
 import { BENCH_KINDS, type BenchFacts, generateBenchFacts } from "./kpi-bench-data.ts";
 import { type FloorPlan, type FloorResult, postgresFloor, sqliteFloor, WINDOW_KINDS } from "./kpi-floor.ts";
+import { peakRss } from "./peak-rss.ts";
 
 /** `--facts 100000` (or KPI_BENCH_FACTS) for a quick try; the issue's figures are 1M and 10M. */
 const FACT_COUNT = countOption("facts", Number(process.env.KPI_BENCH_FACTS ?? 1_000_000));
@@ -75,6 +76,7 @@ function expectedTouches(facts: BenchFacts, plan: FloorPlan): FloorResult {
 
 /** In the child: floor and snapshot interleaved, so a noisy neighbour slows both alike. */
 async function measure(dialect: string, url: string, workspaceId: number): Promise<ChildResult> {
+  const peak = peakRss();
   const db = await openDatabase(url, { migrate: false });
   const raw = dialect === "sqlite" ? new BetterSqlite3(url.slice("file:".length), { readonly: true }) : null;
   const pool = dialect === "postgres" ? new pg.Pool({ connectionString: url, max: 10 }) : null;
@@ -109,7 +111,7 @@ async function measure(dialect: string, url: string, workspaceId: number): Promi
     const usage = process.resourceUsage();
     return {
       grains,
-      maxRssMb: Math.round(usage.maxRSS / 1024),
+      maxRssMb: peak(),
       cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
     };
   } finally {

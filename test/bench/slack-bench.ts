@@ -37,6 +37,7 @@ import { slackSignatureHeaders, slashCommandBody } from "../helpers/slack-sign.t
 import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
 import { countOption, loadAverage } from "./bench-options.ts";
 import { generateBenchFacts, SPAN_END_MS } from "./kpi-bench-data.ts";
+import { peakRss } from "./peak-rss.ts";
 
 const SECRET = "bench-signing-secret";
 const FACTS = countOption("facts", Number(process.env.BENCH_FACTS ?? 1_000_000));
@@ -302,7 +303,8 @@ export async function run(): Promise<void> {
 
 // ---- the children ----
 
-const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+/** started when a child starts: its own peak, not its parent's (peak-rss.ts) */
+let rssMb = () => 0;
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -385,6 +387,7 @@ async function serveTandem(dialect: string, url: string, apiUrl: string): Promis
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const [, , mode, dialect, url, apiUrl] = process.argv;
+  if (mode) rssMb = peakRss();
   if (mode === "bare") await serveBare();
   else if (mode === "server") await serveTandem(dialect as string, url as string, apiUrl as string);
 }
