@@ -3,7 +3,8 @@
 // a quarter) with 4 clients through the real server — signature check, Bolt, the KPI
 // engine over the measure cache, Block Kit — on N generated facts (1,000,000 by default;
 // `--facts 10000000` for the issue's second figure), next to a bare Node server in the
-// same run that verifies the same signature and answers a constant: the transport's floor.
+// same run that verifies the same signature and answers a constant: the transport's floor,
+// measured for each database right before its warm run, so both see the same machine.
 //
 // Each server runs in a child process of its own (the load generator never shares its
 // event loop), which reports its peak RSS and how many windows it computed from the facts.
@@ -62,6 +63,8 @@ type ServerReport = {
 };
 type DialectResult = {
   dialect: string;
+  /** the bare server, measured between this dialect's cold pass and its warm run */
+  bare: Baseline;
   /** the server's CPU per warm request: what other load on the machine hardly changes */
   cpuPerRequestMs: number;
   cold: { text: string; ms: number }[];
@@ -208,11 +211,14 @@ async function benchDialect(
       if (!outcome.ok) throw new Error(`${dialect}: /kpi ${text} failed`);
       cold.push({ text, ms: performance.now() - t0 });
     }
-    const before = await report(); // waits for the cold pass's answers to be stored
+    await report(); // waits for the cold pass's answers to be stored
+    const bare = await measureBare(sink);
+    const before = await report();
     const warm = await drive(WARM_REQUESTS, (i) => kpi(COMMANDS[i % COMMANDS.length] as string));
     const after = await report();
     return {
       dialect,
+      bare,
       cold,
       warm,
       cpuPerRequestMs: (after.cpuMs - before.cpuMs) / WARM_REQUESTS,
@@ -224,34 +230,55 @@ async function benchDialect(
   }
 }
 
+type Baseline = { figures: Figures; cpuPerRequestMs: number; maxRssMb: number };
+
+/** The bare server's figures, measured right before the warm run they are compared with. */
+async function measureBare(sink: Awaited<ReturnType<typeof startResponseSink>>): Promise<Baseline> {
+  const bareServer = await startChild(["bare"]);
+  try {
+    const report = async () => (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
+    const constant = slashCommandBody({ text: "cac 2026-09", responseUrl: sink.urlFor("bare") });
+    const before = await report();
+    const figures = await drive(BASELINE_REQUESTS, async () => {
+      const t0 = performance.now();
+      const ok = (await (await signedPost(`${bareServer.url}/slack/events`, constant)).text()).includes("ok");
+      return { ok, ackMs: performance.now() - t0 };
+    });
+    const after = await report();
+    return { figures, cpuPerRequestMs: (after.cpuMs - before.cpuMs) / BASELINE_REQUESTS, maxRssMb: after.maxRssMb };
+  } finally {
+    await stopChild(bareServer.child);
+  }
+}
+
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
-function printTable(bare: Figures, bareCpuMs: number, bareRssMb: number, results: DialectResult[]): void {
+function printTable(results: DialectResult[]): void {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const header = ["server", "req/s", "of bare", "p50", "p95", "ack p95", "CPU/req", "computed", "peak RSS"];
-  const rows = [
+  const rows = results.flatMap((r) => [
     [
       "bare node:http",
-      bare.perSecond.toFixed(0),
+      r.bare.figures.perSecond.toFixed(0),
       "100 %",
-      ms(bare.p50),
-      ms(bare.p95),
-      ms(bare.ackP95),
-      `${bareCpuMs.toFixed(2)} ms`,
+      ms(r.bare.figures.p50),
+      ms(r.bare.figures.p95),
+      ms(r.bare.figures.ackP95),
+      `${r.bare.cpuPerRequestMs.toFixed(2)} ms`,
       "",
-      `${bareRssMb} MB`,
+      `${r.bare.maxRssMb} MB`,
     ],
-    ...results.map((r) => [
+    [
       `tandem ${r.dialect}, warm`,
       r.warm.perSecond.toFixed(0),
-      `${((r.warm.perSecond / bare.perSecond) * 100).toFixed(1)} %`,
+      `${((r.warm.perSecond / r.bare.figures.perSecond) * 100).toFixed(1)} %`,
       ms(r.warm.p50),
       ms(r.warm.p95),
       ms(r.warm.ackP95),
       `${r.cpuPerRequestMs.toFixed(2)} ms`,
       `${r.computedWhileWarm} windows${r.warm.failed > 0 ? `, ${r.warm.failed} FAILED` : ""}`,
       `${r.server.maxRssMb} MB`,
-    ]),
-  ];
+    ],
+  ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
   console.log(line(header));
@@ -273,23 +300,12 @@ export async function run(): Promise<void> {
   const fake = await startFakeSlack();
   const sink = await startResponseSink();
   try {
-    const bareServer = await startChild(["bare"]);
-    const constant = slashCommandBody({ text: "cac 2026-09", responseUrl: sink.urlFor("bare") });
-    const bareBefore = (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
-    const bare = await drive(BASELINE_REQUESTS, async () => {
-      const t0 = performance.now();
-      const ok = (await (await signedPost(`${bareServer.url}/slack/events`, constant)).text()).includes("ok");
-      return { ok, ackMs: performance.now() - t0 };
-    });
-    const bareRss = (await (await fetch(`${bareServer.url}/bench/report`)).json()) as ServerReport;
-    await stopChild(bareServer.child);
-
     const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
     if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
     const results: DialectResult[] = [];
     for (const dialect of dialects)
       results.push(await withBenchDatabase(dialect, facts, ({ url }) => benchDialect(dialect, url, fake.apiUrl, sink)));
-    printTable(bare, (bareRss.cpuMs - bareBefore.cpuMs) / BASELINE_REQUESTS, bareRss.maxRssMb, results);
+    printTable(results);
     console.log(
       `targets at 1,000,000 facts: warm ≥ 25 % of bare, warm p95 < 50 ms; at 10,000,000 within 20 % of those. ` +
         `"CPU/req": the server's user + system CPU per request. "computed": windows computed from the facts during the warm run (0: every answer came from the cache). ` +
