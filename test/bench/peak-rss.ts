@@ -2,7 +2,7 @@
 // keeps the high-water mark across fork and exec, so a child started by a parent holding
 // ten million generated facts reports the parent's memory as its own. Sampled instead.
 
-const SAMPLE_EVERY_MS = 20;
+const SAMPLE_EVERY_MS = 100;
 
 /** Starts sampling; the returned function gives the peak so far, in MB. */
 export function peakRss(): () => number {
