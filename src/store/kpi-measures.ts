@@ -4,9 +4,15 @@
 // The formulas are those of KPI-DEFINITIONS.md; src/core/kpi/reference-measures.ts
 // computes the same numbers in memory and is the oracle the integration tests use.
 //
-// Every query starts from one of the two facts indexes: (workspace_id, kind,
-// occurred_ms) for window scans, (workspace_id, kind, entity_id, occurred_ms) for
-// per-entity look-ups (first lead, latest mrr).
+// Every query starts from one of the facts indexes: (workspace_id, kind, occurred_ms)
+// for window scans, (workspace_id, kind, entity_id, occurred_ms) for per-entity look-ups
+// (first lead; latest mrr on PostgreSQL), the mrr chain index for recurring revenue on
+// SQLite. There each fact carries the time of the previous and the next fact of its
+// workspace, kind and entity (prev_ms, next_ms, kept by triggers: the fact_neighbours
+// migration), so "each entity once per window" is "the facts of the window whose
+// previous fact is before it", and "the latest mrr before t" is "the mrr fact before t
+// whose next one is not": no DISTINCT, no sort, and no seek per entity and instant.
+// PostgreSQL leaves those columns NULL (see the migration) and counts as before.
 import { emptyMeasures } from "../core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
 import type { FactStats } from "../core/ports.ts";
@@ -34,23 +40,24 @@ function eachWindow(windows: Window[], select: (w: Window, bucket: number) => st
   return windows.map((w, i) => `SELECT * FROM (${select(w, i)}) AS window${i}`).join("\nUNION ALL\n");
 }
 
+/** SQLite: the fact is its entity's first of its kind in the window (ties: the first stored). */
+const firstInWindow = (w: Window) => `entity_id IS NOT NULL AND (prev_ms IS NULL OR prev_ms < ${w.startMs})`;
+
 // Stage counts except leads (those come from the leads-by-channel query, where each
-// distinct lead entity falls in exactly one channel) and the deal-level numbers.
-const windowTotals = (w: Window, bucket: number) => `
-SELECT ${bucket} AS bucket,
-  COUNT(DISTINCT CASE WHEN kind = 'mql' THEN entity_id END) AS mqls,
-  COUNT(DISTINCT CASE WHEN kind = 'sql' THEN entity_id END) AS sqls,
-  COUNT(DISTINCT CASE WHEN kind = 'opportunity' THEN entity_id END) AS opportunities,
-  SUM(CASE WHEN kind = 'lost' THEN 1 ELSE 0 END) AS deals_lost,
-  COUNT(DISTINCT CASE WHEN kind = 'won' AND COALESCE(segment, 'new') = 'new' THEN entity_id END) AS new_customers,
-  SUM(CASE WHEN kind = 'nps' AND value >= 9 THEN 1 ELSE 0 END) AS nps_promoters,
-  SUM(CASE WHEN kind = 'nps' AND value <= 6 THEN 1 ELSE 0 END) AS nps_detractors,
-  SUM(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END) AS nps_answers,
-  SUM(CASE WHEN kind = 'csat' THEN value END) AS csat_sum,
-  SUM(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END) AS csat_count
+// distinct lead entity falls in exactly one channel) and the deal-level numbers, one row
+// per kind: grouping by kind follows the index, where a CASE per measure would test
+// every fact's kind for each of them. a = facts, b = entities, c = NPS promoters,
+// d = NPS detractors, e = the sum of values.
+const windowTotals = (dialect: Dialect) => (w: Window, bucket: number) =>
+  `
+SELECT ${bucket} AS bucket, kind, COUNT(*) AS a,
+  ${dialect === "sqlite" ? `SUM(CASE WHEN ${firstInWindow(w)} THEN 1 ELSE 0 END)` : "COUNT(DISTINCT entity_id)"} AS b,
+  SUM(CASE WHEN value >= 9 THEN 1 ELSE 0 END) AS c, SUM(CASE WHEN value <= 6 THEN 1 ELSE 0 END) AS d,
+  CAST(SUM(value) AS DOUBLE PRECISION) AS e
 FROM facts
-WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'won', 'lost', 'nps', 'csat')
-  AND ${within("occurred_ms", w)}`;
+WHERE workspace_id = ? AND kind IN ('mql', 'sql', 'opportunity', 'lost', 'nps', 'csat')
+  AND ${within("occurred_ms", w)}
+GROUP BY kind`;
 
 // new_revenue_growth's previous value needs only this of the period before the previous.
 const windowNewRevenue = (w: Window, bucket: number) => `
@@ -65,38 +72,31 @@ WHERE workspace_id = ? AND kind = 'won' AND ${within("occurred_ms", w)}`;
 const real = (expression: string) => `CAST(${expression} AS DOUBLE PRECISION)`;
 
 // Each lead entity once per window, under the channel of its earliest lead fact in that
-// window (ties: the first stored). MATERIALIZED keeps the planner on the time index: left
-// to itself it walks every lead of all time in entity order to save the window's sort.
-// The earliest is found by a window function on SQLite and by an anti-join on PostgreSQL,
-// which hashes the entities where the window function sorts them (a third faster there,
-// half again slower on SQLite).
+// window (ties: the first stored). PostgreSQL finds the earliest by an anti-join, which
+// hashes the entities; MATERIALIZED keeps its planner on the time index (left to itself
+// it walks every lead of all time in entity order to save the window's sort).
 const leadsByChannel = (dialect: Dialect) => (w: Window, bucket: number) =>
-  `
+  dialect === "sqlite"
+    ? `
+SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
+  ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
+FROM facts
+WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND ${firstInWindow(w)}
+GROUP BY COALESCE(channel, 'unknown')`
+    : `
 WITH window_leads AS MATERIALIZED (
   SELECT id, entity_id, channel, occurred_ms FROM facts
   WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND entity_id IS NOT NULL
 )
-SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
+SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(f.channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
   ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
-FROM ${dialect === "postgres" ? FIRST_LEADS_POSTGRES : FIRST_LEADS_SQLITE} AS first_leads
-GROUP BY COALESCE(channel, 'unknown')`;
-
-const FIRST_LEADS_SQLITE = `(
-  SELECT channel FROM (
-    SELECT channel, ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY occurred_ms, id) AS rank
-    FROM window_leads
-  ) AS ranked
-  WHERE rank = 1
-)`;
-
-const FIRST_LEADS_POSTGRES = `(
-  SELECT f.channel FROM window_leads f
-  WHERE NOT EXISTS (
-    SELECT 1 FROM window_leads e
-    WHERE e.entity_id = f.entity_id
-      AND (e.occurred_ms < f.occurred_ms OR (e.occurred_ms = f.occurred_ms AND e.id < f.id))
-  )
-)`;
+FROM window_leads f
+WHERE NOT EXISTS (
+  SELECT 1 FROM window_leads e
+  WHERE e.entity_id = f.entity_id
+    AND (e.occurred_ms < f.occurred_ms OR (e.occurred_ms = f.occurred_ms AND e.id < f.id))
+)
+GROUP BY COALESCE(f.channel, 'unknown')`;
 
 // Won facts by first-touch channel: the channel of the entity's earliest lead of any
 // time (ties: the first stored), else the won fact's own channel, else unknown. The
@@ -121,6 +121,14 @@ SELECT ${bucket} AS bucket, 'won' AS part, COALESCE(l.channel, won.channel, 'unk
 FROM won
 LEFT JOIN facts l ON l.id = won.first_lead_id
 GROUP BY COALESCE(l.channel, won.channel, 'unknown')`;
+
+// New customers: won entities of the new segment, which their chain (every won fact)
+// cannot tell apart; a window's won facts are few, so COUNT(DISTINCT) it is. a = customers
+const newCustomers = (w: Window, bucket: number) => `
+SELECT ${bucket} AS bucket, 'new_customers' AS part, '' AS label, ${real("COUNT(DISTINCT entity_id)")} AS a,
+  ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
+FROM facts
+WHERE workspace_id = ? AND kind = 'won' AND COALESCE(segment, 'new') = 'new' AND ${within("occurred_ms", w)}`;
 
 // part = the department
 const spendByChannel = (w: Window, bucket: number) => `
@@ -170,6 +178,7 @@ HAVING COUNT(*) > 0`;
 const breakdownParts = (dialect: Dialect) => [
   leadsByChannel(dialect),
   wonByChannel,
+  newCustomers,
   spendByChannel,
   collaborationByDepartment,
   participation,
@@ -194,7 +203,7 @@ function chunks(windows: Window[]): Window[][] {
 // Recurring revenue. The engine asks for several [start, end) pairs at once (the
 // period, the previous one, the churn windows) and most instants repeat, so calls made
 // in the same turn of the event loop are answered by one statement that reads each
-// entity's latest mrr before each distinct instant once.
+// entity's value at every distinct instant in one pass over its mrr facts.
 type RecurringCall = {
   startMs: number;
   endMs: number;
@@ -211,38 +220,31 @@ function recurringTotals(instants: number[], pairs: [number, number][]): string 
   ].join(",\n  ");
 }
 
-// SQLite: the mrr entities are walked with a loose index scan (one index seek per
-// entity instead of reading every mrr fact); per entity and instant, the value of the
-// latest mrr fact before it (ties: the last stored) is one more seek, answered from the
-// covering index (workspace_id, kind, entity_id, occurred_ms, id, value) alone.
+// SQLite: the latest mrr fact before t (ties: the last stored) is the one before t whose
+// next fact is at or after t, or that has none: one per entity at most. One walk of the
+// mrr chain index in entity order (grouping as it goes, no sort) reads, of the facts
+// before the last instant, those whose next one is not before the first.
+const holds = (ms: number) => `(occurred_ms < ${ms} AND (next_ms IS NULL OR next_ms >= ${ms}))`;
+
 function recurringSqlite(workspaceId: number, instants: number[], pairs: [number, number][]) {
-  const values = instants.map(
-    (_, i) => `(SELECT f.value FROM facts f
-      WHERE f.workspace_id = ? AND f.kind = 'mrr' AND f.entity_id = e.entity_id AND f.occurred_ms < ?
-      ORDER BY f.occurred_ms DESC, f.id DESC LIMIT 1) AS v${i}`,
-  );
+  for (const ms of instants) if (!Number.isSafeInteger(ms)) throw new Error(`not an instant: ${ms}`);
+  const [first, last] = [instants[0] as number, instants.at(-1) as number];
+  const values = instants.map((ms, i) => `MAX(CASE WHEN ${holds(ms)} THEN value END) AS v${i}`);
   const sql = `
-WITH RECURSIVE entities(entity_id) AS (
-  SELECT MIN(entity_id) FROM facts WHERE workspace_id = ? AND kind = 'mrr'
-  UNION ALL
-  SELECT (SELECT MIN(f.entity_id) FROM facts f
-          WHERE f.workspace_id = ? AND f.kind = 'mrr' AND f.entity_id > entities.entity_id)
-  FROM entities WHERE entities.entity_id IS NOT NULL
-),
-latest AS MATERIALIZED (
-  SELECT ${values.join(",\n    ")}
-  FROM entities e
-  WHERE e.entity_id IS NOT NULL
-)
 SELECT ${recurringTotals(instants, pairs)}
-FROM latest`;
-  return { sql, params: [workspaceId, workspaceId, ...instants.flatMap((ms) => [workspaceId, ms])] };
+FROM (
+  SELECT ${values.join(",\n    ")}
+  FROM facts
+  WHERE workspace_id = ? AND kind = 'mrr' AND entity_id IS NOT NULL AND occurred_ms < ${last}
+    AND (next_ms IS NULL OR next_ms >= ${first})
+  GROUP BY entity_id
+) AS latest`;
+  return { sql, params: [workspaceId] };
 }
 
-// PostgreSQL: a correlated sub-plan per entity costs several times a SQLite seek, so
-// one grouped pass over the mrr facts wins (1.5–2× on the benchmark). The latest fact
-// is the greatest [occurred_ms, id, value] array: latest instant, then last stored;
-// float8 holds epoch milliseconds and ids exactly.
+// PostgreSQL: one grouped pass over the mrr facts. The latest fact is the greatest
+// [occurred_ms, id, value] array: latest instant, then last stored; float8 holds epoch
+// milliseconds and ids exactly.
 function recurringPostgres(workspaceId: number, instants: number[], pairs: [number, number][]) {
   const latest = instants.map(
     (_, i) => `(MAX(ARRAY[occurred_ms::float8, id::float8, value]) FILTER (WHERE occurred_ms < ?))[3] AS v${i}`,
@@ -281,21 +283,32 @@ function num(raw: unknown): number {
   return Number(raw);
 }
 
-/** Measures from one window's totals row and breakdown rows (part, label, a–d). */
-export function assembleMeasures(totals: Row, rows: Row[]): Measures {
-  const m: Measures = {
-    ...emptyMeasures(),
-    mqls: num(totals.mqls),
-    sqls: num(totals.sqls),
-    opportunities: num(totals.opportunities),
-    dealsLost: num(totals.deals_lost),
-    newCustomers: num(totals.new_customers),
-    npsPromoters: num(totals.nps_promoters),
-    npsDetractors: num(totals.nps_detractors),
-    npsAnswers: num(totals.nps_answers),
-    csatSum: num(totals.csat_sum),
-    csatCount: num(totals.csat_count),
-  };
+/** Measures from one window's totals rows (kind, a–e) and breakdown rows (part, label, a–d). */
+export function assembleMeasures(totals: Row[], rows: Row[]): Measures {
+  const m: Measures = emptyMeasures();
+  for (const row of totals) {
+    const [facts, entities, high, low, sum] = [num(row.a), num(row.b), num(row.c), num(row.d), num(row.e)];
+    switch (row.kind) {
+      case "mql":
+        m.mqls = entities;
+        break;
+      case "sql":
+        m.sqls = entities;
+        break;
+      case "opportunity":
+        m.opportunities = entities;
+        break;
+      case "lost":
+        m.dealsLost = facts;
+        break;
+      case "nps":
+        [m.npsAnswers, m.npsPromoters, m.npsDetractors] = [facts, high, low];
+        break;
+      case "csat":
+        [m.csatCount, m.csatSum] = [facts, sum];
+        break;
+    }
+  }
   for (const row of rows) {
     const label = String(row.label);
     const [a, b, c, d] = [num(row.a), num(row.b), num(row.c), num(row.d)];
@@ -303,6 +316,9 @@ export function assembleMeasures(totals: Row, rows: Row[]): Measures {
       case "lead":
         m.leads += a;
         m.leadsByChannel[label] = a;
+        break;
+      case "new_customers":
+        m.newCustomers = a;
         break;
       case "won":
         m.dealsWon += a;
@@ -341,6 +357,13 @@ export function createSqlFactStats(db: Database): FactStats {
 
   const waiting = new Map<number, RecurringCall[]>();
 
+  /** Every `?` of these statements is the workspace. */
+  const run = (sql: string, workspaceId: number) =>
+    query(
+      sql,
+      Array.from(sql.matchAll(/\?/g), () => workspaceId),
+    );
+
   /** One statement for a batch of recurring calls; its failure is every call's. */
   const answer = async (workspaceId: number, calls: RecurringCall[]): Promise<void> => {
     try {
@@ -377,22 +400,16 @@ export function createSqlFactStats(db: Database): FactStats {
     for (const row of rows) grouped[Number(row.bucket)]?.push(row);
     return grouped;
   };
-  /** Every `?` of these statements is the workspace. */
-  const run = (sql: string, workspaceId: number) =>
-    query(
-      sql,
-      Array.from(sql.matchAll(/\?/g), () => workspaceId),
-    );
 
   const measuresMany = (workspaceId: number, windows: Window[]): Promise<Measures[]> =>
     perChunk(windows, async (chunk) => {
       const [totals, breakdowns] = await Promise.all([
-        run(eachWindow(chunk, windowTotals), workspaceId),
+        run(eachWindow(chunk, windowTotals(db.dialect)), workspaceId),
         run(eachWindow(chunk, windowBreakdowns(db.dialect)), workspaceId),
       ]);
       const totalsBy = byBucket(totals, chunk.length);
       const rowsBy = byBucket(breakdowns, chunk.length);
-      return chunk.map((_, k) => assembleMeasures(totalsBy[k]?.[0] ?? {}, rowsBy[k] ?? []));
+      return chunk.map((_, k) => assembleMeasures(totalsBy[k] ?? [], rowsBy[k] ?? []));
     });
 
   const newRevenueMany = (workspaceId: number, windows: Window[]): Promise<number[]> =>
