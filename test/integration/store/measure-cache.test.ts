@@ -102,6 +102,7 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect((await stats.forCommand(id).measures(id, JAN)).newRevenue).toBe(100);
     await stats.settled();
     const command = stats.forCommand(id);
+    expect((await command.measures(id, JAN)).newRevenue).toBe(100); // its start has been read
     await addFact(other, id, { kind: "won", occurredMs: JAN.startMs + 2 * DAY, entityId: "b", value: 5 });
     // the command started before the write: its numbers are one consistent state
     expect((await command.measures(id, JAN)).newRevenue).toBe(100);
