@@ -8,6 +8,7 @@
 // Bounded: the least recently used workspaces are forgotten first.
 import type { Database } from "./database.ts";
 import { hotRead } from "./hot-read.ts";
+import { perWorkspace } from "./per-workspace.ts";
 
 /** The kinds the triggers count (see the cache_generations and member_generations migrations for their tables). */
 export type GenerationKind = "settings" | "sources" | "members";
@@ -70,8 +71,6 @@ function batchedReader(db: Database): GenerationRead {
   };
 }
 
-type Kept<T> = { generation: string; value: Promise<T> };
-
 /**
  * `load`, reused while the workspace's generation of `kind` stays the same. Each caller
  * gets its own copy, so no caller can change what another is given.
@@ -83,22 +82,15 @@ export function keptUntilWritten<T>(
   maxWorkspaces = DEFAULT_MAX_WORKSPACES,
 ): (workspaceId: number) => Promise<T> {
   const generationOf = generationReader(db);
-  const kept = new Map<number, Kept<T>>();
+  const kept = perWorkspace<Promise<T>>(maxWorkspaces);
   return async (workspaceId) => {
     const generation = await generationOf(workspaceId, kind);
-    let entry = kept.get(workspaceId);
-    if (entry?.generation === generation) {
-      kept.delete(workspaceId); // most recently used last
-    } else {
-      const fresh: Kept<T> = { generation, value: load(workspaceId) };
-      entry = fresh;
-      fresh.value.catch(() => {
-        if (kept.get(workspaceId) === fresh) kept.delete(workspaceId);
-      });
-    }
-    kept.set(workspaceId, entry);
-    while (kept.size > maxWorkspaces) kept.delete(kept.keys().next().value as number);
-    return structuredClone(await entry.value);
+    const value = kept.at(workspaceId, generation, () => {
+      const loading = load(workspaceId);
+      loading.catch(() => kept.forget(workspaceId, loading));
+      return loading;
+    });
+    return structuredClone(await value);
   };
 }
 
@@ -117,15 +109,10 @@ export function keptByKey<T>(
   maxKeys = DEFAULT_MAX_KEYS,
 ): (workspaceId: number, key: string) => Promise<T> {
   const generationOf = generationReader(db);
-  const kept = new Map<number, { generation: string; values: Map<string, Promise<T>> }>();
+  const kept = perWorkspace<Map<string, Promise<T>>>(maxWorkspaces);
   return async (workspaceId, key) => {
     const generation = await generationOf(workspaceId, kind);
-    let entry = kept.get(workspaceId);
-    if (entry?.generation !== generation) entry = { generation, values: new Map() };
-    kept.delete(workspaceId); // most recently used last
-    kept.set(workspaceId, entry);
-    while (kept.size > maxWorkspaces) kept.delete(kept.keys().next().value as number);
-    const { values } = entry;
+    const values = kept.at(workspaceId, generation, () => new Map());
     let value = values.get(key);
     if (!value) {
       if (values.size >= maxKeys) values.clear();

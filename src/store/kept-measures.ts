@@ -6,6 +6,8 @@
 // Bounded: the least recently used workspaces are forgotten first, and a workspace's
 // values start over once they reach `maxKeys`.
 
+import { perWorkspace } from "./per-workspace.ts";
+
 const DEFAULT_MAX_WORKSPACES = 16;
 const DEFAULT_MAX_KEYS = 1_024;
 
@@ -17,16 +19,11 @@ export type KeptValues = {
 };
 
 export function keptMeasures(maxWorkspaces = DEFAULT_MAX_WORKSPACES, maxKeys = DEFAULT_MAX_KEYS) {
-  const kept = new Map<number, { epoch: string; values: Map<string, unknown> }>();
+  const kept = perWorkspace<Map<string, unknown>>(maxWorkspaces);
   return {
     /** The workspace's values at `epoch`; those kept at another epoch are forgotten. */
     at(workspaceId: number, epoch: string): KeptValues {
-      let entry = kept.get(workspaceId);
-      if (entry?.epoch !== epoch) entry = { epoch, values: new Map() };
-      kept.delete(workspaceId); // most recently used last
-      kept.set(workspaceId, entry);
-      while (kept.size > maxWorkspaces) kept.delete(kept.keys().next().value as number);
-      const { values } = entry;
+      const values = kept.at(workspaceId, epoch, () => new Map());
       return {
         // each caller gets its own copy: none can change what another is given
         has: (key) => values.has(key),
