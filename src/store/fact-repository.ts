@@ -38,6 +38,22 @@ const POSTGRES_JSON_INSERT = `INSERT INTO facts (${COLUMNS})
   FROM jsonb_array_elements($3::jsonb) AS e ${ON_CONFLICT}`;
 const SQLITE_ROW_INSERT = `INSERT INTO facts (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ${ON_CONFLICT}`;
 
+// A bulk import relinks the fact chains (the fact_neighbours migration) once, at its end:
+// the insert trigger, which relinks each row's neighbours one by one, is dropped inside the
+// import's transaction and created again before it commits, so no other connection ever
+// sees the table without it (SQLite's schema changes are transactional; the import holds
+// the write lock throughout). Only the chains the import added to are recomputed.
+const CHAIN_TRIGGER = "fact_chain_insert";
+const RELINK_CHAINS = `UPDATE facts SET prev_ms = chain.prev_ms, next_ms = chain.next_ms
+FROM (
+  SELECT f.id, LAG(f.occurred_ms) OVER w AS prev_ms, LEAD(f.occurred_ms) OVER w AS next_ms
+  FROM facts f
+  WHERE f.workspace_id = ? AND f.entity_id IS NOT NULL
+    AND (f.kind, f.entity_id) IN (SELECT kind, entity_id FROM facts WHERE workspace_id = ? AND id > ? AND entity_id IS NOT NULL)
+  WINDOW w AS (PARTITION BY f.kind, f.entity_id ORDER BY f.occurred_ms, f.id)
+) AS chain
+WHERE facts.id = chain.id AND (facts.prev_ms IS NOT chain.prev_ms OR facts.next_ms IS NOT chain.next_ms)`;
+
 // Larger batches no longer pay off per row and only hold more memory.
 export const MAX_JSON_BATCH = 5000;
 // An import may legitimately run for many minutes; Prisma's default is 5 s.
@@ -132,7 +148,9 @@ function driverSink(file: string, workspaceId: number, origin: FactOrigin, wait:
         // failing half-way through the import; the import waits its turn the same way.
         await retryWhileBusy(() => connection.exec("BEGIN IMMEDIATE"), wait);
         try {
+          const relinkChains = pauseFactChains(connection, workspaceId);
           const result = await fn(writer);
+          relinkChains();
           connection.exec("COMMIT");
           return result;
         } catch (error) {
@@ -143,5 +161,23 @@ function driverSink(file: string, workspaceId: number, origin: FactOrigin, wait:
         connection.close();
       }
     },
+  };
+}
+
+/**
+ * Inside a write transaction on `connection`: drops the chains' insert trigger and returns
+ * what relinks the chains the inserts since added to and creates the trigger again.
+ */
+export function pauseFactChains(connection: BetterSqlite3.Database, workspaceId: number): () => void {
+  const trigger = connection
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?")
+    .pluck()
+    .get(CHAIN_TRIGGER) as string | undefined;
+  if (!trigger) return () => {};
+  const lastId = connection.prepare("SELECT COALESCE(MAX(id), 0) FROM facts").pluck().get();
+  connection.exec(`DROP TRIGGER "${CHAIN_TRIGGER}"`);
+  return () => {
+    connection.prepare(RELINK_CHAINS).run(workspaceId, workspaceId, lastId);
+    connection.exec(trigger);
   };
 }

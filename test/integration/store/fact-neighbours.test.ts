@@ -4,7 +4,9 @@
 // exactly as a fresh computation over the table finds them.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Fact } from "../../../src/core/facts/fact.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
+import { createFactSink } from "../../../src/store/fact-repository.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/databases.ts";
 
 const KINDS = ["lead", "mrr", "won"] as const;
@@ -154,5 +156,41 @@ describe.each(["sqlite"] as const)("fact neighbours on %s", (dialect) => {
       expect(stored.length).toBeGreaterThan(0);
       expect(stored).toEqual(fresh);
     }
+  });
+
+  it("relinks, at the end of a bulk import through the driver, every chain it added to, and keeps the trigger", async () => {
+    const id = await workspace();
+    await test.db.prisma.fact.createMany({
+      data: Array.from({ length: 12 }, (_, n) => ({
+        workspaceId: id,
+        ...data({ kind: KINDS[n % 3] as string, at: n % 5, entity: "ab"[n % 2] as string }),
+      })),
+    });
+    const sink = createFactSink(test.db, id, { origin: "import", via: "driver" });
+    const fact = (n: number): Fact => ({
+      occurredMs: BASE + (n % 6) * 1000,
+      kind: KINDS[n % 3] as Fact["kind"],
+      entityId: n % 7 === 0 ? null : ("abc"[n % 3] as string),
+      value: n,
+      channel: null,
+      department: null,
+      segment: null,
+      externalId: null,
+    });
+    await sink.transaction((writer) => writer.insert(Array.from({ length: 40 }, (_, n) => fact(n))));
+    let { stored, fresh } = await neighbours(test.db, id);
+    expect(stored).toHaveLength(52);
+    expect(stored).toEqual(fresh);
+    // a failed import leaves nothing, and the trigger in place
+    await expect(
+      sink.transaction(async (writer) => {
+        await writer.insert([fact(3)]);
+        throw new Error("bad row");
+      }),
+    ).rejects.toThrow("bad row");
+    await test.db.prisma.fact.create({ data: { workspaceId: id, ...data({ kind: "mrr", at: 0, entity: "a" }) } });
+    ({ stored, fresh } = await neighbours(test.db, id));
+    expect(stored).toHaveLength(53);
+    expect(stored).toEqual(fresh);
   });
 });
