@@ -6,12 +6,11 @@
 import type { Statement } from "better-sqlite3";
 import { isBusyError } from "./busy.ts";
 import type { Database, SqliteConnection } from "./database.ts";
-import { type Row, rawQuery } from "./raw-sql.ts";
+import { numberedPlaceholders, type Row, rawQuery } from "./raw-sql.ts";
 
 export function hotRead(db: Database, sql: string): (params: unknown[]) => Promise<Row[]> {
   const query = rawQuery(db);
-  let n = 0;
-  const numbered = sql.replace(/\?/g, () => `$${++n}`);
+  const numbered = numberedPlaceholders(sql);
   let prepared: { connection: SqliteConnection; statement: Statement } | null = null;
   const direct = (): Statement | null => {
     const connection = db.sqliteConnection?.() ?? null;

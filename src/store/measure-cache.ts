@@ -92,8 +92,7 @@ SELECT 'epoch', CAST(COALESCE(SUM(epoch), 0) AS BIGINT), 0, '' FROM measure_cach
 }
 
 /** SQLite: the workspace's epoch (PostgreSQL reads it, and whether writes wait in the log, with the generations). */
-const EPOCH_SQL =
-  "SELECT COALESCE(SUM(epoch), 0) AS epoch, 0 AS pending FROM measure_cache_epochs WHERE workspace_id = ?";
+const EPOCH_SQL = "SELECT COALESCE(SUM(epoch), 0) AS epoch FROM measure_cache_epochs WHERE workspace_id = ?";
 
 type KeptNow = { epoch: string; values: KeptValues } | null;
 /** One command's look at the kept numbers: the epoch read once, at its start. */

@@ -4,9 +4,14 @@ import type { Database } from "./database.ts";
 
 export type Row = Record<string, unknown>;
 
-function placeholders(db: Database, sql: string): string {
+/** `?` placeholders as PostgreSQL's $1, $2, … */
+export function numberedPlaceholders(sql: string): string {
   let n = 0;
-  return db.dialect === "postgres" ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function placeholders(db: Database, sql: string): string {
+  return db.dialect === "postgres" ? numberedPlaceholders(sql) : sql;
 }
 
 export function rawQuery(db: Database): (sql: string, params: unknown[]) => Promise<Row[]> {
