@@ -22,7 +22,7 @@ import { openDatabase } from "../../src/store/database.ts";
 import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
 import { createKpiSettingsSource } from "../../src/store/kpi-settings.ts";
 import { createFakeMessenger } from "../fakes/fake-messenger.ts";
-import { type BenchDatabase, benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
+import { type BenchDatabase, benchDialects, withBenchDatabase } from "./bench-databases.ts";
 import { countOption, loadAverage } from "./bench-options.ts";
 import { generateBenchFacts } from "./kpi-bench-data.ts";
 
@@ -162,8 +162,7 @@ export async function run(): Promise<void> {
   const started = performance.now();
   const facts = generateBenchFacts(FACTS);
   console.log(`${facts.count.toLocaleString("en")} facts, ${RULES} rules; load average ${loadAverage()}`);
-  const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
-  if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+  const dialects = benchDialects();
   const rows: Row[] = [];
   for (const dialect of dialects) rows.push(...(await withBenchDatabase(dialect, facts, benchDialect)));
   const cells = rows.map((row) => [row.dialect, row.what, `${row.ms.toFixed(0)} ms`, row.note]);

@@ -15,6 +15,7 @@ import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "../../src/store/database.ts";
 import { ensureDefaultWorkspace } from "../../src/store/workspaces.ts";
+import { benchArgs } from "./bench-options.ts";
 import type { BenchFacts } from "./kpi-bench-data.ts";
 import { loadPostgres, loadSqlite } from "./kpi-bench-load.ts";
 
@@ -23,6 +24,24 @@ export type BenchDatabase = { dialect: "sqlite" | "postgres"; url: string; works
 /** PostgreSQL's admin URL for benches, if one is set. */
 export const benchPostgresUrl = (): string | undefined =>
   process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+
+/**
+ * The databases a bench measures: SQLite, and PostgreSQL when a URL is set; `--dialects
+ * postgres` (or `sqlite`) measures one alone. Prints why PostgreSQL is left out, if it is.
+ */
+export function benchDialects(): ("sqlite" | "postgres")[] {
+  const asked = benchArgs().options.get("dialects");
+  const wanted = asked === undefined ? ["sqlite", "postgres"] : asked.split(",").map((d) => d.trim());
+  for (const name of wanted)
+    if (name !== "sqlite" && name !== "postgres")
+      throw new Error(`--dialects expects sqlite and/or postgres, got ${name}`);
+  const dialects = (["sqlite", "postgres"] as const).filter((d) => wanted.includes(d));
+  if (dialects.includes("postgres") && !benchPostgresUrl()) {
+    console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+    return dialects.filter((d) => d !== "postgres");
+  }
+  return dialects;
+}
 
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 

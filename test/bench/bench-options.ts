@@ -1,4 +1,4 @@
-// `npm run bench -- NAME… [--facts N] [--runs N]`: bench names, and options that each
+// `npm run bench -- NAME… [--facts N] [--runs N] [--dialects postgres]`: bench names, and options that each
 // take a value (`--facts 10000000` or `--facts=10000000`).
 import { loadavg } from "node:os";
 

@@ -17,7 +17,7 @@ import { periodOf, previousPeriod } from "../../src/core/kpi/periods.ts";
 import { DEFAULT_KPI_SETTINGS, type Grain, type Period } from "../../src/core/kpi/types.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createSqlFactStats } from "../../src/store/kpi-measures.ts";
-import { benchPostgresUrl, withBenchDatabase } from "./bench-databases.ts";
+import { benchDialects, withBenchDatabase } from "./bench-databases.ts";
 import { countOption, loadAverage } from "./bench-options.ts";
 import { BENCH_KINDS, type BenchFacts, generateBenchFacts } from "./kpi-bench-data.ts";
 import { type FloorPlan, type FloorResult, postgresFloor, sqliteFloor, WINDOW_KINDS } from "./kpi-floor.ts";
@@ -189,8 +189,7 @@ export async function run(): Promise<void> {
   const expected = new Map(
     GRAINS.map((grain) => [grain, expectedTouches(facts, floorPlan(periodOf(grain, ANCHOR_MS, ZONE)))]),
   );
-  const dialects = benchPostgresUrl() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
-  if (dialects.length === 1) console.log("postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)");
+  const dialects = benchDialects();
   const results: [string, ChildResult][] = [];
   for (const dialect of dialects)
     results.push([
