@@ -84,9 +84,9 @@ WHERE workspace_id = ? AND kind = 'won' AND ${within("occurred_ms", w)}`;
 const real = (expression: string) => `CAST(${expression} AS DOUBLE PRECISION)`;
 
 // Each lead entity once per window, under the channel of its earliest lead fact in that
-// window (ties: the first stored). PostgreSQL finds the earliest by an anti-join, which
-// hashes the entities; MATERIALIZED keeps its planner on the time index (left to itself
-// it walks every lead of all time in entity order to save the window's sort).
+// window (ties: the first stored). PostgreSQL sorts the window's leads by entity and keeps
+// each entity's first; sorting the entity in byte order ("C") rather than the database's
+// collation halves the sort, and equality, all DISTINCT ON needs, is the same in both.
 const leadsByChannel = (dialect: Dialect) => (w: Window, bucket: number) =>
   dialect === "sqlite"
     ? `
@@ -96,19 +96,14 @@ FROM facts
 WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND ${firstInWindow(w)}
 GROUP BY COALESCE(channel, 'unknown')`
     : `
-WITH window_leads AS MATERIALIZED (
-  SELECT id, entity_id, channel, occurred_ms FROM facts
-  WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND entity_id IS NOT NULL
-)
-SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(f.channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
+SELECT ${bucket} AS bucket, 'lead' AS part, COALESCE(first_lead.channel, 'unknown') AS label, ${real("COUNT(*)")} AS a,
   ${real("0")} AS b, ${real("0")} AS c, ${real("0")} AS d
-FROM window_leads f
-WHERE NOT EXISTS (
-  SELECT 1 FROM window_leads e
-  WHERE e.entity_id = f.entity_id
-    AND (e.occurred_ms < f.occurred_ms OR (e.occurred_ms = f.occurred_ms AND e.id < f.id))
-)
-GROUP BY COALESCE(f.channel, 'unknown')`;
+FROM (
+  SELECT DISTINCT ON (entity_id COLLATE "C") channel FROM facts
+  WHERE workspace_id = ? AND kind = 'lead' AND ${within("occurred_ms", w)} AND entity_id IS NOT NULL
+  ORDER BY entity_id COLLATE "C", occurred_ms, id
+) AS first_lead
+GROUP BY COALESCE(first_lead.channel, 'unknown')`;
 
 // Won facts by first-touch channel: the channel of the entity's earliest lead of any
 // time (ties: the first stored), else the won fact's own channel, else unknown. The
