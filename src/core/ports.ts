@@ -1,6 +1,6 @@
 // Interfaces the adapters and the store implement for the core. The core imports
 // nothing from Bolt, botbuilder or Prisma.
-import type { Measures, RecurringMeasures, Window } from "./kpi/types.ts";
+import type { MeasurePart, Measures, RecurringMeasures, Window } from "./kpi/types.ts";
 
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
@@ -15,7 +15,11 @@ export type Logger = {
 
 /** Aggregates over a workspace's facts (and closed pulses) for the KPI engine. */
 export type FactStats = {
-  measures(workspaceId: number, window: Window): Promise<Measures>;
+  /**
+   * The window's measures. `parts`: only these need be filled (types.ts MEASURE_PARTS;
+   * the others may be, as a full read fills them); absent: all of them.
+   */
+  measures(workspaceId: number, window: Window, parts?: readonly MeasurePart[]): Promise<Measures>;
   recurring(workspaceId: number, startMs: number, endMs: number): Promise<RecurringMeasures>;
   /**
    * `measures(…).newRevenue` alone, for windows where only that is read (the period
@@ -27,7 +31,7 @@ export type FactStats = {
    * two periods or a sparkline's eight in one pass over the facts. Optional: without
    * them the engine asks window by window.
    */
-  measuresMany?(workspaceId: number, windows: Window[]): Promise<Measures[]>;
+  measuresMany?(workspaceId: number, windows: Window[], parts?: readonly MeasurePart[]): Promise<Measures[]>;
   newRevenueMany?(workspaceId: number, windows: Window[]): Promise<number[]>;
   /**
    * The same stats for one command: what must be checked before answering from kept

@@ -14,7 +14,13 @@
 // whose next one is not": no DISTINCT, no sort, and no seek per entity and instant.
 // PostgreSQL leaves those columns NULL (see the migration) and counts as before.
 import { emptyMeasures } from "../core/kpi/reference-measures.ts";
-import type { Measures, RecurringMeasures, Window } from "../core/kpi/types.ts";
+import {
+  MEASURE_PARTS,
+  type MeasurePart,
+  type Measures,
+  type RecurringMeasures,
+  type Window,
+} from "../core/kpi/types.ts";
 import type { FactStats } from "../core/ports.ts";
 import type { Database, Dialect } from "./database.ts";
 import { type Row, rawQuery } from "./raw-sql.ts";
@@ -182,18 +188,17 @@ FROM pulses p
 WHERE workspace_id = ? AND status = 'closed' AND ${within("closed_ms", w)}
 HAVING COUNT(*) > 0`;
 
-const breakdownParts = (dialect: Dialect) => [
-  leadsByChannel(dialect),
-  wonByChannel,
-  newCustomers,
-  spendByChannel,
-  collaborationByDepartment,
-  participation,
-];
-const windowBreakdowns = (dialect: Dialect) => (w: Window, bucket: number) =>
-  breakdownParts(dialect)
-    .map((part, i) => `SELECT * FROM (${part(w, bucket)}) AS part${i}`)
-    .join("\nUNION ALL\n");
+/** The breakdown selects each part of the measures reads ("stages" is windowTotals). */
+const breakdownsOf = (dialect: Dialect): Record<Exclude<MeasurePart, "stages">, WindowSelect[]> => ({
+  leads: [leadsByChannel(dialect)],
+  won: [wonByChannel],
+  customers: [newCustomers],
+  spend: [spendByChannel],
+  pulse: [collaborationByDepartment, participation],
+});
+type WindowSelect = (w: Window, bucket: number) => string;
+const windowBreakdowns = (selects: WindowSelect[]) => (w: Window, bucket: number) =>
+  selects.map((part, i) => `SELECT * FROM (${part(w, bucket)}) AS part${i}`).join("\nUNION ALL\n");
 
 /** The windows in chunks of at most WINDOWS_PER_STATEMENT, each chunk one statement. */
 function chunks(windows: Window[]): Window[][] {
@@ -411,16 +416,24 @@ export function createSqlFactStats(db: Database): FactStats {
     return grouped;
   };
 
-  const measuresMany = (workspaceId: number, windows: Window[]): Promise<Measures[]> =>
-    perChunk(windows, async (chunk) => {
-      const [totals, breakdowns] = await Promise.all([
-        run(eachWindow(chunk, windowTotals(db.dialect)), workspaceId),
-        run(eachWindow(chunk, windowBreakdowns(db.dialect)), workspaceId),
+  const measuresMany = (
+    workspaceId: number,
+    windows: Window[],
+    parts: readonly MeasurePart[] = MEASURE_PARTS,
+  ): Promise<Measures[]> => {
+    const breakdowns = breakdownsOf(db.dialect);
+    const selects = parts.flatMap((part) => (part === "stages" ? [] : breakdowns[part]));
+    return perChunk(windows, async (chunk) => {
+      const none = Promise.resolve([] as Row[]);
+      const [totals, rows] = await Promise.all([
+        parts.includes("stages") ? run(eachWindow(chunk, windowTotals(db.dialect)), workspaceId) : none,
+        selects.length > 0 ? run(eachWindow(chunk, windowBreakdowns(selects)), workspaceId) : none,
       ]);
       const totalsBy = byBucket(totals, chunk.length);
-      const rowsBy = byBucket(breakdowns, chunk.length);
+      const rowsBy = byBucket(rows, chunk.length);
       return chunk.map((_, k) => assembleMeasures(totalsBy[k] ?? [], rowsBy[k] ?? []));
     });
+  };
 
   const newRevenueMany = (workspaceId: number, windows: Window[]): Promise<number[]> =>
     perChunk(windows, async (chunk) => {
@@ -431,8 +444,8 @@ export function createSqlFactStats(db: Database): FactStats {
   return {
     measuresMany,
     newRevenueMany,
-    async measures(workspaceId: number, window: Window): Promise<Measures> {
-      const [measures] = await measuresMany(workspaceId, [window]);
+    async measures(workspaceId: number, window: Window, parts?: readonly MeasurePart[]): Promise<Measures> {
+      const [measures] = await measuresMany(workspaceId, [window], parts);
       return measures as Measures;
     },
 

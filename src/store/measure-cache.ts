@@ -35,7 +35,7 @@
 // can exceed the bound by the fills in flight.
 
 import { DEFAULT_MEASURE_CACHE_ROWS } from "../config/env.ts";
-import type { Window } from "../core/kpi/types.ts";
+import { MEASURE_PARTS, type MeasurePart, type Window } from "../core/kpi/types.ts";
 import type { FactStats, Logger } from "../core/ports.ts";
 import { isBusyError } from "./busy.ts";
 import type { Database } from "./database.ts";
@@ -44,7 +44,17 @@ import { hotRead } from "./hot-read.ts";
 import { type KeptValues, keptMeasures } from "./kept-measures.ts";
 import { rawExecute, rawQuery, rawStatement } from "./raw-sql.ts";
 
-type Measure = "measures" | "new_revenue" | "recurring";
+/**
+ * What a row holds: "measures" (all parts), "measures:<parts>" (those parts alone, e.g.
+ * "measures:spend+customers" for a sparkline of cac), "new_revenue" or "recurring". The
+ * invalidation treats every "measures…" row alike.
+ */
+type Measure = "measures" | `measures:${string}` | "new_revenue" | "recurring";
+
+function measuresKey(parts: readonly MeasurePart[] | undefined): Measure {
+  if (parts === undefined || MEASURE_PARTS.every((part) => parts.includes(part))) return "measures";
+  return `measures:${MEASURE_PARTS.filter((part) => parts.includes(part)).join("+")}`;
+}
 type Key = { measure: Measure; startMs: number; endMs: number };
 type Ask = Key & { compute(): Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void };
 
@@ -73,6 +83,11 @@ export type MeasureCacheOptions = {
 const MAX_KEYS_PER_LOOKUP = 48;
 
 const keyText = (key: Key) => `${key.measure}:${key.startMs}:${key.endMs}`;
+
+/** The rows a key may be answered from: its own, then for some parts the whole window's, which holds them all. */
+function sources(key: Key): Key[] {
+  return key.measure.startsWith("measures:") ? [key, { ...key, measure: "measures" }] : [key];
+}
 
 /** One look-up: the cached rows of `keys`, the workspace's epoch and (PostgreSQL) whether its log waits. */
 function lookupStatement(dialect: Database["dialect"], workspaceId: number, keys: Key[]): [string, unknown[]] {
@@ -247,8 +262,9 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
     try {
       kept = await (view?.kept ?? keptNow(workspaceId));
       keys = asked.filter((key) => {
-        if (!kept?.values.has(keyText(key))) return true;
-        for (const ask of byKey.get(keyText(key)) ?? []) ask.resolve(kept.values.get(keyText(key)));
+        const source = sources(key).find((row) => kept?.values.has(keyText(row)));
+        if (!kept || !source) return true;
+        for (const ask of byKey.get(keyText(key)) ?? []) ask.resolve(kept.values.get(keyText(source)));
         return false;
       });
       touch(
@@ -256,7 +272,8 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
         asked.filter((key) => !keys.includes(key)),
       );
       if (keys.length === 0) return;
-      found = await lookup(workspaceId, keys);
+      const rows = new Map(keys.flatMap(sources).map((row) => [keyText(row), row]));
+      found = await lookup(workspaceId, [...rows.values()]);
     } catch (error) {
       for (const ask of asks) ask.reject(error);
       return;
@@ -266,13 +283,15 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
     const keep = (key: Ask, value: unknown) => {
       if (epoch !== null) memory.at(workspaceId, epoch).keep(keyText(key), value);
     };
+    const hitOf = (key: Key) => sources(key).find((row) => hits.has(keyText(row)));
     touch(
       workspaceId,
-      keys.filter((key) => hits.has(keyText(key))),
+      keys.flatMap((key) => hitOf(key) ?? []),
     );
     for (const key of keys) {
       const group = byKey.get(keyText(key)) ?? [];
-      const hit = hits.get(keyText(key));
+      const source = hitOf(key);
+      const hit = source && hits.get(keyText(source));
       if (hit !== undefined) {
         const value: unknown = JSON.parse(hit);
         keep(key, value);
@@ -322,8 +341,13 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
 
   /** The port's calls; through a view, what is kept is checked against the view's one read. */
   const stats = (view?: View): FactStats => ({
-    measures: (workspaceId, window) =>
-      ask(workspaceId, { measure: "measures", ...span(window) }, () => inner.measures(workspaceId, window), view),
+    measures: (workspaceId, window, parts) =>
+      ask(
+        workspaceId,
+        { measure: measuresKey(parts), ...span(window) },
+        () => inner.measures(workspaceId, window, parts),
+        view,
+      ),
     newRevenue: (workspaceId, window) =>
       ask(
         workspaceId,

@@ -25,7 +25,7 @@ export function yieldingStats(stats: FactStats, blocking?: BlockingSignal): Fact
     return run;
   };
   return {
-    measures: (workspaceId, window) => oneAtATime(() => stats.measures(workspaceId, window)),
+    measures: (workspaceId, window, parts) => oneAtATime(() => stats.measures(workspaceId, window, parts)),
     recurring: (workspaceId, startMs, endMs) => oneAtATime(() => stats.recurring(workspaceId, startMs, endMs)),
     newRevenue: (workspaceId, window) =>
       oneAtATime(() =>
@@ -34,7 +34,8 @@ export function yieldingStats(stats: FactStats, blocking?: BlockingSignal): Fact
           : stats.measures(workspaceId, window).then((measures) => measures.newRevenue),
       ),
     ...(measuresMany && {
-      measuresMany: (workspaceId, windows) => oneAtATime(() => measuresMany.call(stats, workspaceId, windows)),
+      measuresMany: (workspaceId, windows, parts) =>
+        oneAtATime(() => measuresMany.call(stats, workspaceId, windows, parts)),
     }),
     ...(newRevenueMany && {
       newRevenueMany: (workspaceId, windows) => oneAtATime(() => newRevenueMany.call(stats, workspaceId, windows)),

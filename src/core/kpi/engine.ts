@@ -8,12 +8,22 @@ import type { FactStats } from "../ports.ts";
 import { batchedCalls } from "./batch-calls.ts";
 import { BUILTIN_METRICS, type Catalog } from "./catalog.ts";
 import { type CompiledMetric, compileCustomMetrics } from "./custom-formula.ts";
-import { METRIC_INPUTS, type MetricInput, metricBreakdowns, metricValues } from "./formulas.ts";
+import { METRIC_INPUTS, METRIC_PARTS, type MetricInput, metricBreakdowns, metricValues } from "./formulas.ts";
 import { monthBefore, previousPeriod, shiftPeriod } from "./periods.ts";
 import { emptyMeasures, emptyRecurring } from "./reference-measures.ts";
 import { changeOf, statusFor } from "./status.ts";
 import { resolveTarget } from "./targets.ts";
-import type { KpiSettings, Measures, MetricResult, Period, RecurringMeasures, Snapshot, Window } from "./types.ts";
+import {
+  type KpiSettings,
+  MEASURE_PARTS,
+  type MeasurePart,
+  type Measures,
+  type MetricResult,
+  type Period,
+  type RecurringMeasures,
+  type Snapshot,
+  type Window,
+} from "./types.ts";
 
 export type KpiEngineDeps = { stats: FactStats; settings: KpiSettings; catalog: Catalog };
 
@@ -32,7 +42,7 @@ type PeriodValues = { values: Record<string, number | null>; measures: Measures 
 export async function computeSnapshot(deps: KpiEngineDeps, req: SnapshotRequest): Promise<Snapshot> {
   const defs = req.metricKeys.map((key) => metricDef(deps.catalog, key));
   const plan = planFor(deps, req.metricKeys, { valuesOnly: false });
-  const fetch = windowFetcher(deps.stats, req.workspaceId);
+  const fetch = windowFetcher(deps.stats, req.workspaceId, plan.parts);
   // The previous period asks first, so the current one's growth reuses its measures.
   const previousValues = valuesAt(deps, plan, fetch, previousPeriod(req.period));
   const [current, previous] = await Promise.all([valuesAt(deps, plan, fetch, req.period), previousValues]);
@@ -83,7 +93,7 @@ export async function computeSeriesValues(
   for (const key of req.metricKeys) metricDef(deps.catalog, key);
   // Values only: no breakdowns, and no previous-period values beyond what a growth needs.
   const plan = planFor(deps, req.metricKeys, { valuesOnly: true });
-  const fetch = windowFetcher(deps.stats, req.workspaceId);
+  const fetch = windowFetcher(deps.stats, req.workspaceId, plan.parts);
   const periods = Array.from({ length: Math.max(0, req.count) }, (_, i) => shiftPeriod(req.period, i - req.count + 1));
   // Oldest first, so each period's growth reuses the newRevenue its predecessor asked for.
   const all = await Promise.all(periods.map((period) => valuesAt(deps, plan, fetch, period)));
@@ -104,6 +114,8 @@ type Plan = {
   customs: CompiledMetric[];
   /** fetch newRevenue alone where the metrics would fetch measures */
   newRevenueOnly: boolean;
+  /** the parts of the measures the metrics read; undefined: all of them */
+  parts: MeasurePart[] | undefined;
 };
 
 /** Built-in metrics whose value reads nothing of the measures but newRevenue. */
@@ -127,6 +139,7 @@ function planFor(deps: KpiEngineDeps, metricKeys: string[], options: { valuesOnl
   const inputs = new Set<MetricInput>();
   const usedCustoms = new Set<string>();
   let newRevenueOnly = options.valuesOnly;
+  const parts = new Set<MeasurePart>();
   const visit = (key: string) => {
     const custom = customByKey.get(key);
     if (custom) {
@@ -137,6 +150,7 @@ function planFor(deps: KpiEngineDeps, metricKeys: string[], options: { valuesOnl
     }
     const needs = METRIC_INPUTS[key] ?? [];
     if (needs.includes("measures") && !NEW_REVENUE_METRICS.has(key)) newRevenueOnly = false;
+    if (needs.includes("measures")) for (const part of METRIC_PARTS[key] ?? MEASURE_PARTS) parts.add(part);
     for (const input of needs) inputs.add(input);
   };
   for (const key of metricKeys) visit(key);
@@ -144,6 +158,7 @@ function planFor(deps: KpiEngineDeps, metricKeys: string[], options: { valuesOnl
     inputs,
     customs: compiled.ordered.filter((metric) => usedCustoms.has(metric.def.key)),
     newRevenueOnly,
+    parts: parts.size === MEASURE_PARTS.length ? undefined : MEASURE_PARTS.filter((part) => parts.has(part)),
   };
 }
 
@@ -160,11 +175,11 @@ type WindowFetcher = {
  * Memoises the port per window for one call, so overlapping needs share one query; the
  * windows asked in the same turn go to the port together when it can read them in one pass.
  */
-function windowFetcher(stats: FactStats, workspaceId: number): WindowFetcher {
+function windowFetcher(stats: FactStats, workspaceId: number, parts: MeasurePart[] | undefined): WindowFetcher {
   const { measuresMany, newRevenueMany } = stats;
   const readMeasures = measuresMany
-    ? batchedCalls((windows: Window[]) => measuresMany.call(stats, workspaceId, windows))
-    : (window: Window) => stats.measures(workspaceId, window);
+    ? batchedCalls((windows: Window[]) => measuresMany.call(stats, workspaceId, windows, parts))
+    : (window: Window) => stats.measures(workspaceId, window, parts);
   const readNewRevenue = newRevenueMany
     ? batchedCalls((windows: Window[]) => newRevenueMany.call(stats, workspaceId, windows))
     : stats.newRevenue

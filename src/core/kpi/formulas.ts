@@ -1,7 +1,7 @@
 // Metric values from measures, formula by formula as docs/metrics.md writes them.
 // A ratio with a zero denominator is null: never 0, NaN or Infinity.
 import { publishableGroups } from "../pulse/anonymity.ts";
-import type { Measures, RecurringMeasures } from "./types.ts";
+import type { MeasurePart, Measures, RecurringMeasures } from "./types.ts";
 
 export type FormulaInput = {
   current: Measures;
@@ -57,6 +57,44 @@ export const METRIC_INPUTS: Record<string, MetricInput[]> = {
   csat: ["measures"],
   collaboration_score: ["measures"],
   pulse_participation: ["measures"],
+};
+
+/**
+ * The parts of the measures (types.ts MEASURE_PARTS) each built-in metric reading
+ * "measures" uses, its breakdown included: a sparkline of cac reads spend and
+ * customers, not the funnel. Checked by a test that recomputes every metric from
+ * these parts alone.
+ */
+export const METRIC_PARTS: Record<string, MeasurePart[]> = {
+  leads: ["leads"],
+  mqls: ["stages"],
+  sqls: ["stages"],
+  opportunities: ["stages"],
+  deals_won: ["won"],
+  deals_lost: ["stages"],
+  new_customers: ["customers"],
+  lead_to_mql_rate: ["leads", "stages"],
+  mql_to_sql_rate: ["stages"],
+  sql_to_opportunity_rate: ["stages"],
+  opportunity_to_win_rate: ["won", "stages"],
+  win_rate: ["won", "stages"],
+  lead_to_customer_rate: ["leads", "customers"],
+  sql_to_customer_rate: ["stages", "customers"],
+  new_revenue: ["won"],
+  new_revenue_growth: ["won"],
+  avg_deal_size: ["won"],
+  revenue_by_channel: ["won"],
+  marketing_spend: ["spend"],
+  sales_spend: ["spend"],
+  cac: ["spend", "customers"],
+  cpl: ["spend", "leads"],
+  romi: ["won", "spend"],
+  ltv_to_cac: ["spend", "customers"],
+  sales_cycle_days: ["won"],
+  nps: ["stages"],
+  csat: ["stages"],
+  collaboration_score: ["pulse"],
+  pulse_participation: ["pulse"],
 };
 
 /** a / b, or null when either is null or b is 0 (or the result is not finite). */

@@ -3,7 +3,7 @@
 // favours being obviously right over being fast. Input order stands for insertion
 // order (fact id): it breaks ties between facts at the same instant.
 import type { Fact } from "../facts/fact.ts";
-import type { Measures, RecurringMeasures, Window } from "./types.ts";
+import type { MeasurePart, Measures, RecurringMeasures, Window } from "./types.ts";
 
 /** A pulse closed at closedMs: how many were asked, how many answered, and the collaboration answers. */
 export type ClosedPulseData = {
@@ -47,6 +47,40 @@ export function emptyMeasures(): Measures {
     pulseRespondents: 0,
     pulseAsked: 0,
   };
+}
+
+/** Which fields of Measures each part fills (types.ts MEASURE_PARTS). */
+export const PART_FIELDS: Record<MeasurePart, (keyof Measures)[]> = {
+  stages: [
+    "mqls",
+    "sqls",
+    "opportunities",
+    "dealsLost",
+    "npsPromoters",
+    "npsDetractors",
+    "npsAnswers",
+    "csatSum",
+    "csatCount",
+  ],
+  leads: ["leads", "leadsByChannel"],
+  won: ["dealsWon", "newRevenue", "revenueByChannel", "salesCycleDaysSum", "salesCycleCount"],
+  customers: ["newCustomers"],
+  spend: ["marketingSpend", "salesSpend", "marketingSpendByChannel", "salesSpendByChannel"],
+  pulse: [
+    "collaborationSum",
+    "collaborationCount",
+    "collaborationPeople",
+    "collaborationByDepartment",
+    "pulseRespondents",
+    "pulseAsked",
+  ],
+};
+
+/** `measures` with every field outside `parts` empty: what a read of those parts alone gives. */
+export function onlyParts(measures: Measures, parts: readonly MeasurePart[]): Measures {
+  const result = emptyMeasures() as Record<keyof Measures, unknown>;
+  for (const part of parts) for (const field of PART_FIELDS[part]) result[field] = measures[field];
+  return result as Measures;
 }
 
 export function emptyRecurring(): RecurringMeasures {

@@ -75,6 +75,17 @@ export type Snapshot = {
  * the oracle for tests). Counts follow the counting rule: stages are distinct entities,
  * deals are facts.
  */
+/**
+ * A window's measures come in parts, each its own read of the facts (or pulses), so a
+ * metric pays only for the parts its formula reads (formulas.ts METRIC_PARTS):
+ * stages = mqls, sqls, opportunities, deals lost, NPS and CSAT answers; leads = leads
+ * and leads by channel; won = deals won, new revenue, revenue by channel, the sales
+ * cycle; customers = new customers; spend = spend and spend by channel; pulse =
+ * collaboration answers and pulse participation.
+ */
+export const MEASURE_PARTS = ["stages", "leads", "won", "customers", "spend", "pulse"] as const;
+export type MeasurePart = (typeof MEASURE_PARTS)[number];
+
 export type Measures = {
   leads: number;
   mqls: number;

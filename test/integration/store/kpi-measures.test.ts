@@ -8,8 +8,9 @@ import {
   computeNewRevenue,
   computeRecurring,
   emptyMeasures,
+  onlyParts,
 } from "../../../src/core/kpi/reference-measures.ts";
-import type { Measures, RecurringMeasures } from "../../../src/core/kpi/types.ts";
+import { MEASURE_PARTS, type Measures, type RecurringMeasures } from "../../../src/core/kpi/types.ts";
 import { createSqlFactStats } from "../../../src/store/kpi-measures.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../../helpers/databases.ts";
 
@@ -530,6 +531,11 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
           for (const [i, w] of windows.entries()) {
             expectClose(many[i] as Measures, computeMeasures(facts, w, closedPulseData(pulses)));
             expect(revenues[i]).toBeCloseTo(computeNewRevenue(facts, w), 6);
+          }
+          // Each part alone: exactly its fields of the whole, and nothing else read.
+          for (const part of MEASURE_PARTS) {
+            const [alone] = (await stats.measuresMany?.(id, [window], [part])) ?? [];
+            expectClose(alone as Measures, onlyParts(computeMeasures(facts, window, closedPulseData(pulses)), [part]));
           }
         },
       ),

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheBound, kpiDeps } from "../../../src/app/kpi.ts";
 import { parseEnv } from "../../../src/config/env.ts";
 import type { Fact } from "../../../src/core/facts/fact.ts";
-import type { Window } from "../../../src/core/kpi/types.ts";
+import { onlyParts } from "../../../src/core/kpi/reference-measures.ts";
+import type { MeasurePart, Window } from "../../../src/core/kpi/types.ts";
 import type { FactStats } from "../../../src/core/ports.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { createSqlFactStats } from "../../../src/store/kpi-measures.ts";
@@ -52,7 +53,8 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
   };
   const cachedRows = async () =>
     Number((await test.db.prisma.$queryRawUnsafe<{ n: unknown }[]>("SELECT COUNT(*) AS n FROM measure_cache"))[0]?.n);
-  const fresh = (workspaceId: number, window: Window) => createSqlFactStats(test.db).measures(workspaceId, window);
+  const fresh = (workspaceId: number, window: Window, parts?: MeasurePart[]) =>
+    createSqlFactStats(test.db).measures(workspaceId, window, parts);
 
   beforeAll(async () => {
     test = await createTestDatabase(dialect);
@@ -73,6 +75,21 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     await first.settled();
     expect(await first.measures(id, JAN)).toEqual(answer);
     expect(await second.measures(id, JAN)).toEqual(answer);
+    expect([first.inner.computed, second.inner.computed]).toEqual([1, 0]);
+  });
+
+  it("answers some parts of a window from its whole row, from memory or from the table, computing nothing", async () => {
+    const id = await workspace();
+    await addFact(test.db, id, { kind: "spend", occurredMs: JAN.startMs, value: 40, department: "marketing" });
+    await addFact(test.db, id, { kind: "won", occurredMs: JAN.startMs + DAY, entityId: "a", value: 100 });
+    const first = reader(test.db);
+    await first.measures(id, JAN);
+    await first.settled();
+    const second = reader(other);
+    const parts: MeasurePart[] = ["spend", "customers"];
+    const [fromMemory, fromTable] = [await first.measures(id, JAN, parts), await second.measures(id, JAN, parts)];
+    expect(onlyParts(fromMemory, parts)).toEqual(await fresh(id, JAN, parts));
+    expect(onlyParts(fromTable, parts)).toEqual(await fresh(id, JAN, parts));
     expect([first.inner.computed, second.inner.computed]).toEqual([1, 0]);
   });
 
@@ -139,27 +156,39 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect(stats.inner.computed - before).toBe(1);
   });
 
-  it("recomputes a deal's window when a lead of its entity is written in another period (first touch, sales cycle)", async () => {
-    const id = await workspace();
-    await addFact(test.db, id, { kind: "won", occurredMs: MAR.startMs, entityId: "a", value: 100, channel: "seo" });
-    await addFact(test.db, id, { kind: "won", occurredMs: MAR.startMs, entityId: "b", value: 7, channel: "seo" });
-    const stats = reader(test.db);
-    await stats.measures(id, MAR);
-    await stats.settled();
-    await stats.measures(id, MAR);
-    await stats.settled();
-    const leadId = await addFact(other, id, { kind: "lead", occurredMs: JAN.startMs, entityId: "a", channel: "ads" });
-    const after = await stats.measures(id, MAR);
-    expect(after).toEqual(await fresh(id, MAR));
-    expect(after.revenueByChannel).toEqual({ ads: 100, seo: 7 });
-    expect(after.salesCycleDaysSum).toBe(59);
-    await stats.settled();
-    await other.prisma.fact.update({ where: { id: leadId }, data: { occurredMs: BigInt(FEB.startMs) } });
-    expect((await stats.measures(id, MAR)).salesCycleDaysSum).toBe(28);
-    await stats.settled();
-    await other.prisma.fact.delete({ where: { id: leadId } });
-    expect((await stats.measures(id, MAR)).revenueByChannel).toEqual({ seo: 107 });
-  });
+  // Rows holding some parts of the measures alone (a sparkline's) are forgotten as whole ones are.
+  const WON: MeasurePart[] = ["won"];
+  const PULSE: MeasurePart[] = ["pulse"];
+
+  it.each([
+    ["all parts", undefined],
+    ["the won part alone", WON],
+  ])(
+    "recomputes a deal's window when a lead of its entity is written in another period (first touch, sales cycle): %s",
+    async (_, parts) => {
+      const id = await workspace();
+      await addFact(test.db, id, { kind: "won", occurredMs: MAR.startMs, entityId: "a", value: 100, channel: "seo" });
+      await addFact(test.db, id, { kind: "won", occurredMs: MAR.startMs, entityId: "b", value: 7, channel: "seo" });
+      const stats = reader(test.db);
+      const later = reader(test.db); // no memory of its own: answers from the table
+      await stats.measures(id, MAR, parts);
+      await stats.settled();
+      await stats.measures(id, MAR, parts);
+      await stats.settled();
+      const leadId = await addFact(other, id, { kind: "lead", occurredMs: JAN.startMs, entityId: "a", channel: "ads" });
+      const after = await stats.measures(id, MAR, parts);
+      expect(after).toEqual(await fresh(id, MAR, parts));
+      expect(after.revenueByChannel).toEqual({ ads: 100, seo: 7 });
+      expect(after.salesCycleDaysSum).toBe(59);
+      await stats.settled();
+      await other.prisma.fact.update({ where: { id: leadId }, data: { occurredMs: BigInt(FEB.startMs) } });
+      expect((await stats.measures(id, MAR, parts)).salesCycleDaysSum).toBe(28);
+      await stats.settled();
+      await other.prisma.fact.delete({ where: { id: leadId } });
+      expect((await later.measures(id, MAR, parts)).revenueByChannel).toEqual({ seo: 107 });
+      expect(later.inner.computed).toBe(1);
+    },
+  );
 
   it("recomputes every recurring window ending after an mrr fact, and only those", async () => {
     const id = await workspace();
@@ -185,12 +214,15 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     expect(mar).toEqual({ mrrAtEnd: 0, activeAtStart: 0, activeAtEnd: 0, retained: 0 });
   });
 
-  it("recomputes the window a pulse closes in when it closes, and when an answer changes", async () => {
+  it.each([
+    ["all parts", undefined],
+    ["the pulse part alone", PULSE],
+  ])("recomputes the window a pulse closes in when it closes, and when an answer changes: %s", async (_, parts) => {
     const id = await workspace();
     const stats = reader(test.db);
-    await stats.measures(id, FEB);
+    await stats.measures(id, FEB, parts);
     await stats.settled();
-    await stats.measures(id, FEB);
+    await stats.measures(id, FEB, parts);
     await stats.settled();
     const pulse = await other.prisma.pulse.create({
       data: {
@@ -210,18 +242,20 @@ describe.each(DIALECTS)("the measure cache on %s", (dialect) => {
     await other.prisma.pulseResponse.create({
       data: { pulseId: pulse.id, questionId: question, respondentKey: "r1", department: "sales", value: 4 },
     });
-    expect((await stats.measures(id, FEB)).pulseAsked).toBe(0);
+    expect((await stats.measures(id, FEB, parts)).pulseAsked).toBe(0);
     await stats.settled();
     const closedMs = FEB.startMs + 2 * DAY;
     await other.prisma.pulse.update({
       where: { id: pulse.id },
       data: { status: "closed", closedAt: new Date(closedMs), closedMs: BigInt(closedMs) },
     });
-    const closed = await stats.measures(id, FEB);
+    const closed = await stats.measures(id, FEB, parts);
     expect([closed.pulseAsked, closed.pulseRespondents, closed.collaborationSum]).toEqual([4, 1, 4]);
     await stats.settled();
     await other.prisma.pulseResponse.updateMany({ where: { pulseId: pulse.id }, data: { value: 2 } });
-    expect((await stats.measures(id, FEB)).collaborationSum).toBe(2);
+    const later = reader(test.db); // no memory of its own: answers from the table
+    expect((await later.measures(id, FEB, parts)).collaborationSum).toBe(2);
+    expect(later.inner.computed).toBe(1);
   });
 
   it("never stores a fill computed before a write that was still in flight", async () => {
@@ -377,11 +411,17 @@ const WINDOWS: Window[] = [
   { startMs: Date.UTC(2026, 0, 1), endMs: Date.UTC(2026, 6, 1) },
 ];
 
-/** Every measure of the windows (all of them by default), as one comparable value. */
+/** Parts of the measures a metric alone reads (a sparkline of cac, of revenue, of leads). */
+const PART_SETS: MeasurePart[][] = [["spend", "customers"], ["won"], ["leads", "stages"], ["pulse"]];
+
+/** Every measure of the windows (all of them by default), and some parts alone, as one comparable value. */
 function readAll(stats: FactStats, workspaceId: number, only?: Window) {
   return Promise.all(
     (only ? [only] : WINDOWS).map(async (window) => ({
       measures: await stats.measures(workspaceId, window),
+      parts: await Promise.all(
+        PART_SETS.map(async (parts) => onlyParts(await stats.measures(workspaceId, window, parts), parts)),
+      ),
       newRevenue: await (stats.newRevenue?.(workspaceId, window) ?? Promise.resolve(null)),
       recurring: await stats.recurring(workspaceId, window.startMs, window.endMs),
     })),

@@ -139,7 +139,11 @@ describe("computeSnapshot", () => {
   it("fetches each window once, in parallel, and only the inputs the metrics need", async () => {
     const { engine, stats } = deps(SEPTEMBER_FACTS);
     await computeSnapshot(engine, { workspaceId: 1, period: period("2026-09"), metricKeys: ["leads", "cac"] });
-    expect(stats.calls.sort()).toEqual(["measures 2026-08-01..2026-09-01", "measures 2026-09-01..2026-10-01"]);
+    // only the parts of the measures the two formulas (and their breakdowns) read
+    expect(stats.calls.sort()).toEqual([
+      "measures 2026-08-01..2026-09-01 [leads+customers+spend]",
+      "measures 2026-09-01..2026-10-01 [leads+customers+spend]",
+    ]);
 
     stats.calls.length = 0;
     await computeSnapshot(engine, { workspaceId: 1, period: period("2026-09"), metricKeys: ["mrr", "arr"] });
@@ -227,6 +231,14 @@ describe("computeSeries", () => {
       "newRevenue 2026-07-01..2026-08-01",
       "newRevenue 2026-08-01..2026-09-01",
       "newRevenue 2026-09-01..2026-10-01",
+    ]);
+
+    stats.calls.length = 0;
+    expect((await ask("cac")).map((point) => point.value)).toEqual([0, null, null]); // no spend, one customer in July
+    expect(stats.calls.sort()).toEqual([
+      "measures 2026-07-01..2026-08-01 [customers+spend]",
+      "measures 2026-08-01..2026-09-01 [customers+spend]",
+      "measures 2026-09-01..2026-10-01 [customers+spend]",
     ]);
 
     stats.calls.length = 0;

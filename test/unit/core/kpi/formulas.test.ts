@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_METRICS } from "../../../../src/core/kpi/catalog.ts";
-import { METRIC_INPUTS, metricBreakdowns, metricValues } from "../../../../src/core/kpi/formulas.ts";
-import { emptyMeasures, emptyRecurring } from "../../../../src/core/kpi/reference-measures.ts";
+import { METRIC_INPUTS, METRIC_PARTS, metricBreakdowns, metricValues } from "../../../../src/core/kpi/formulas.ts";
+import { emptyMeasures, emptyRecurring, onlyParts } from "../../../../src/core/kpi/reference-measures.ts";
 import type { Measures, RecurringMeasures } from "../../../../src/core/kpi/types.ts";
 
 function values(
@@ -219,5 +220,72 @@ describe("metricBreakdowns", () => {
   it("covers exactly the metrics the catalog marks as having a breakdown", () => {
     const marked = BUILTIN_METRICS.filter((m) => m.hasBreakdown).map((m) => m.key);
     expect(Object.keys(metricBreakdowns(emptyMeasures())).sort()).toEqual(marked.sort());
+  });
+});
+
+describe("the parts of the measures each metric reads (METRIC_PARTS)", () => {
+  const channels = fc.dictionary(fc.constantFrom("ads", "seo", "unknown"), fc.integer({ min: 1, max: 1_000 }));
+  const count = fc.integer({ min: 1, max: 1_000 });
+  const measuresArb: fc.Arbitrary<Measures> = fc.record({
+    leads: count,
+    mqls: count,
+    sqls: count,
+    opportunities: count,
+    dealsWon: count,
+    dealsLost: count,
+    newCustomers: count,
+    newRevenue: count,
+    marketingSpend: count,
+    salesSpend: count,
+    salesCycleDaysSum: count,
+    salesCycleCount: count,
+    npsPromoters: count,
+    npsDetractors: count,
+    npsAnswers: count,
+    csatSum: count,
+    csatCount: count,
+    revenueByChannel: channels,
+    leadsByChannel: channels,
+    marketingSpendByChannel: channels,
+    salesSpendByChannel: channels,
+    collaborationSum: count,
+    collaborationCount: count,
+    collaborationPeople: count,
+    collaborationByDepartment: fc.dictionary(
+      fc.constantFrom("marketing", "sales"),
+      fc.record({ sum: count, count, people: count }),
+    ),
+    pulseRespondents: count,
+    pulseAsked: count,
+  });
+  const readingMeasures = BUILTIN_METRICS.filter((def) => METRIC_INPUTS[def.key]?.includes("measures"));
+
+  it("names the parts of every built-in metric that reads measures", () => {
+    expect(readingMeasures.length).toBeGreaterThan(20);
+    for (const def of readingMeasures) expect(METRIC_PARTS[def.key], def.key).toBeDefined();
+  });
+
+  it("gives every metric, and its breakdown, the same value from its parts alone as from the whole", () => {
+    fc.assert(
+      fc.property(measuresArb, (whole) => {
+        const input = (current: Measures) => ({
+          current,
+          recurring: { ...emptyRecurring(), mrrAtEnd: 500, activeAtEnd: 5, activeAtStart: 5, retained: 4 },
+          churnWindow: { ...emptyRecurring(), activeAtStart: 5, retained: 4 },
+          previousNewRevenue: 100,
+          previousMrr: 400,
+          grossMargin: 0.8,
+        });
+        const all = metricValues(input(whole));
+        const allBreakdowns = metricBreakdowns(whole);
+        for (const def of readingMeasures) {
+          const alone = onlyParts(whole, METRIC_PARTS[def.key] ?? []);
+          expect(metricValues(input(alone))[def.key], def.key).toBe(all[def.key]);
+          if (def.key in allBreakdowns)
+            expect(metricBreakdowns(alone)[def.key], def.key).toEqual(allBreakdowns[def.key]);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -7,8 +7,9 @@ import {
   computeMeasures,
   computeNewRevenue,
   computeRecurring,
+  onlyParts,
 } from "../../../../src/core/kpi/reference-measures.ts";
-import type { Period } from "../../../../src/core/kpi/types.ts";
+import { MEASURE_PARTS, type Period } from "../../../../src/core/kpi/types.ts";
 import type { FactStats } from "../../../../src/core/ports.ts";
 
 export const DAY = 86_400_000;
@@ -57,9 +58,11 @@ export function referenceStats(facts: Fact[], pulses: ClosedPulseData[] = []): R
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
   return {
     calls,
-    async measures(_workspaceId, window) {
-      calls.push(`measures ${iso(window.startMs)}..${iso(window.endMs)}`);
-      return computeMeasures(facts, window, pulses);
+    // only the parts asked are filled, as the SQL store fills them: a metric reading a part
+    // it did not ask for would read zeros
+    async measures(_workspaceId, window, parts) {
+      calls.push(`measures ${iso(window.startMs)}..${iso(window.endMs)}${parts ? ` [${parts.join("+")}]` : ""}`);
+      return onlyParts(computeMeasures(facts, window, pulses), parts ?? MEASURE_PARTS);
     },
     async recurring(_workspaceId, startMs, endMs) {
       calls.push(`recurring ${iso(startMs)}..${iso(endMs)}`);
