@@ -1,8 +1,9 @@
-// The KPI engine's measures in SQL (the FactStats port): two statements (totals,
-// breakdowns) per set of windows asked together, and one per batch of concurrent
-// recurring-revenue calls. The SQL is the same on SQLite and PostgreSQL except for recurring revenue.
-// The formulas are those of KPI-DEFINITIONS.md; src/core/kpi/reference-measures.ts
-// computes the same numbers in memory and is the oracle the integration tests use.
+// The KPI engine's measures in SQL (the FactStats port): per set of windows asked
+// together, one statement for the funnel stages and one for the other parts asked (a
+// metric's formula reads only some: types.ts MEASURE_PARTS), and one per batch of
+// concurrent recurring-revenue calls. The formulas are those of docs/metrics.md;
+// src/core/kpi/reference-measures.ts computes the same numbers in memory and is the
+// oracle the integration tests use.
 //
 // Every query starts from one of the facts indexes: (workspace_id, kind, occurred_ms)
 // for window scans, (workspace_id, kind, entity_id, occurred_ms) for per-entity look-ups
@@ -12,7 +13,8 @@
 // migration), so "each entity once per window" is "the facts of the window whose
 // previous fact is before it", and "the latest mrr before t" is "the mrr fact before t
 // whose next one is not": no DISTINCT, no sort, and no seek per entity and instant.
-// PostgreSQL leaves those columns NULL (see the migration) and counts as before.
+// PostgreSQL leaves those columns NULL (see the migration): it hashes or sorts the
+// window's entities, and finds each mrr fact's next one with lead().
 import { emptyMeasures } from "../core/kpi/reference-measures.ts";
 import {
   MEASURE_PARTS,
@@ -188,6 +190,7 @@ FROM pulses p
 WHERE workspace_id = ? AND status = 'closed' AND ${within("closed_ms", w)}
 HAVING COUNT(*) > 0`;
 
+type WindowSelect = (w: Window, bucket: number) => string;
 /** The breakdown selects each part of the measures reads ("stages" is windowTotals). */
 const breakdownsOf = (dialect: Dialect): Record<Exclude<MeasurePart, "stages">, WindowSelect[]> => ({
   leads: [leadsByChannel(dialect)],
@@ -196,7 +199,6 @@ const breakdownsOf = (dialect: Dialect): Record<Exclude<MeasurePart, "stages">, 
   spend: [spendByChannel],
   pulse: [collaborationByDepartment, participation],
 });
-type WindowSelect = (w: Window, bucket: number) => string;
 const windowBreakdowns = (selects: WindowSelect[]) => (w: Window, bucket: number) =>
   selects.map((part, i) => `SELECT * FROM (${part(w, bucket)}) AS part${i}`).join("\nUNION ALL\n");
 

@@ -70,12 +70,6 @@ export type Snapshot = {
 };
 
 /**
- * Everything the formulas of docs/metrics.md need for one window, computed by the
- * store in SQL (src/store/kpi-measures.ts) or in memory (src/core/kpi/reference-measures.ts,
- * the oracle for tests). Counts follow the counting rule: stages are distinct entities,
- * deals are facts.
- */
-/**
  * A window's measures come in parts, each its own read of the facts (or pulses), so a
  * metric pays only for the parts its formula reads (formulas.ts METRIC_PARTS):
  * stages = mqls, sqls, opportunities, deals lost, NPS and CSAT answers; leads = leads
@@ -86,6 +80,12 @@ export type Snapshot = {
 export const MEASURE_PARTS = ["stages", "leads", "won", "customers", "spend", "pulse"] as const;
 export type MeasurePart = (typeof MEASURE_PARTS)[number];
 
+/**
+ * Everything the formulas of docs/metrics.md need for one window, computed by the
+ * store in SQL (src/store/kpi-measures.ts) or in memory (src/core/kpi/reference-measures.ts,
+ * the oracle for tests). Counts follow the counting rule: stages are distinct entities,
+ * deals are facts.
+ */
 export type Measures = {
   leads: number;
   mqls: number;
