@@ -70,6 +70,9 @@ function busyAsUnavailable(prisma: SqliteClient): Db {
   }) as unknown as Db;
 }
 
+/** The hot reads are a handful of fixed statements; past this many, further ones run unnamed. */
+const MAX_HOT_STATEMENTS = 32;
+
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const dialect = dialectOf(url);
   const writeWaitMs = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS;
@@ -123,7 +126,16 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   // answer's time on PostgreSQL; these reads take a few microseconds on the driver.
   const hotPool = new pg.Pool({ connectionString: url, max: 4 });
   hotPool.on("error", () => {}); // an idle connection dropped: the next query opens another
-  const hotQuery = async (sql: string, params: unknown[]) => (await hotPool.query({ text: sql, values: params })).rows;
+  // Named statements: each connection parses and plans these few fixed texts once.
+  const names = new Map<string, string>();
+  const hotQuery = async (sql: string, params: unknown[]) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_HOT_STATEMENTS) {
+      name = `tandem_hot_${names.size}`;
+      names.set(sql, name);
+    }
+    return (await hotPool.query({ ...(name && { name }), text: sql, values: params })).rows;
+  };
   const close = async () => {
     await Promise.all([prisma.$disconnect(), hotPool.end()]);
   };
