@@ -357,6 +357,7 @@ export function assembleMeasures(totals: Row[], rows: Row[]): Measures {
 }
 
 export function createSqlFactStats(db: Database): FactStats {
+  const breakdowns = breakdownsOf(db.dialect);
   const query = rawQuery(db);
 
   const waiting = new Map<number, RecurringCall[]>();
@@ -406,7 +407,6 @@ export function createSqlFactStats(db: Database): FactStats {
     windows: Window[],
     parts: readonly MeasurePart[] = MEASURE_PARTS,
   ): Promise<Measures[]> => {
-    const breakdowns = breakdownsOf(db.dialect);
     const selects = parts.flatMap((part) => (part === "stages" ? [] : breakdowns[part]));
     return perChunk(windows, async (chunk) => {
       const none = Promise.resolve([] as Row[]);

@@ -261,16 +261,16 @@ export function cachedFactStats(db: Database, inner: FactStats, options: Measure
     let keys: Ask[];
     try {
       kept = await (view?.kept ?? keptNow(workspaceId));
+      /** the rows memory answered from: a part's may be its window's whole row */
+      const used: Key[] = [];
       keys = asked.filter((key) => {
         const source = sources(key).find((row) => kept?.values.has(keyText(row)));
         if (!kept || !source) return true;
         for (const ask of byKey.get(keyText(key)) ?? []) ask.resolve(kept.values.get(keyText(source)));
+        used.push(source);
         return false;
       });
-      touch(
-        workspaceId,
-        asked.filter((key) => !keys.includes(key)),
-      );
+      touch(workspaceId, used);
       if (keys.length === 0) return;
       const rows = new Map(keys.flatMap(sources).map((row) => [keyText(row), row]));
       found = await lookup(workspaceId, [...rows.values()]);
