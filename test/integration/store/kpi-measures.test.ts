@@ -442,6 +442,33 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
     expect(recurring).toEqual({ mrrAtEnd: 700, activeAtStart: 4, activeAtEnd: 6, retained: 3 });
   });
 
+  it("walks a long mrr chain in two halves at a sampled entity (PostgreSQL), with the same numbers", async () => {
+    const statements: string[] = [];
+    const prisma = test.db.prisma as unknown as {
+      $queryRawUnsafe(sql: string, ...params: unknown[]): Promise<unknown>;
+    };
+    const original = prisma.$queryRawUnsafe;
+    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...params: unknown[]) {
+      statements.push(sql);
+      return original.call(this, sql, ...params);
+    } as typeof original;
+    try {
+      const everything = createSqlFactStats(test.db, { chainSample: { percent: 100, minRows: 1 } });
+      const recurring = await everything.recurring(workspaceId, JUNE.startMs, JUNE.endMs);
+      expect(recurring).toEqual({ mrrAtEnd: 700, activeAtStart: 4, activeAtEnd: 6, retained: 3 });
+      const walks = statements.filter((sql) => sql.includes("AS mrr0")).length;
+      const samples = statements.filter((sql) => sql.includes("TABLESAMPLE")).length;
+      expect([walks, samples]).toEqual(dialect === "postgres" ? [2, 1] : [1, 0]);
+      statements.length = 0;
+      // Too few sampled facts: one walk.
+      const rarely = createSqlFactStats(test.db, { chainSample: { percent: 100, minRows: 1_000 } });
+      expect(await rarely.recurring(workspaceId, JUNE.startMs, JUNE.endMs)).toEqual(recurring);
+      expect(statements.filter((sql) => sql.includes("AS mrr0"))).toHaveLength(1);
+    } finally {
+      prisma.$queryRawUnsafe = original;
+    }
+  });
+
   it("answers many concurrent recurring calls, across workspaces, as it answers each alone", async () => {
     const month = (n: number) => Date.UTC(2026, n, 1);
     // 21 distinct instants: more than one statement takes.
@@ -524,6 +551,11 @@ describe.each(DIALECTS)("SQL fact stats on %s", (dialect) => {
           const recurring = await Promise.all(windows.map((w) => stats.recurring(id, w.startMs, w.endMs)));
           for (const [i, w] of windows.entries())
             expectClose(recurring[i] as RecurringMeasures, computeRecurring(facts, w.startMs, w.endMs));
+          // The chain walked in two halves (PostgreSQL) at whatever entity the sample gives.
+          const halves = createSqlFactStats(test.db, { chainSample: { percent: 100, minRows: 1 } });
+          const split = await Promise.all(windows.map((w) => halves.recurring(id, w.startMs, w.endMs)));
+          for (const [i, w] of windows.entries())
+            expectClose(split[i] as RecurringMeasures, computeRecurring(facts, w.startMs, w.endMs));
           // Several windows in one pass (overlapping, nested, with gaps between): each its own numbers.
           const many = (await stats.measuresMany?.(id, windows)) ?? [];
           const revenues = (await stats.newRevenueMany?.(id, windows)) ?? [];
